@@ -1,0 +1,3 @@
+"""drill: interview drills with honest judges and spaced repetition."""
+
+__version__ = "0.1.0"

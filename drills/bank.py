@@ -1,0 +1,298 @@
+"""Find, parse and check the YAML drill files of one or more banks."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from drills.errors import BankError
+from drills.model import Question, WrongAnswer
+
+FORMAT_VERSION = 1
+BANK_FILE = "_bank.yaml"
+MAX_FILE_BYTES = 1_000_000
+
+
+def bundled_bank() -> Path:
+    """The bank shipped inside the wheel, or `questions/` beside the package in a checkout."""
+    here = Path(__file__).resolve().parent
+    inside = here / "questions"
+    return inside if inside.is_dir() else here.parent / "questions"
+
+
+def bank_dirs(extra: Sequence[str | Path] = (), env: str | None = None) -> list[Path]:
+    """The bundled bank, then DRILL_BANK entries (':'-separated), then --bank directories."""
+    env = os.environ.get("DRILL_BANK", "") if env is None else env
+    dirs = [bundled_bank()]
+    dirs += [Path(p) for p in env.split(os.pathsep) if p]
+    dirs += [Path(p) for p in extra]
+    seen: list[Path] = []
+    for d in dirs:
+        resolved = d.expanduser().resolve()
+        if resolved not in seen:
+            seen.append(resolved)
+    return seen
+
+
+def drill_files(root: Path) -> Iterator[Path]:
+    """Every drill file under `root`: *.yaml and *.yml, skipping `_`-prefixed and hidden names."""
+    if root.is_file():
+        yield root
+        return
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).parts
+        if path.suffix in (".yaml", ".yml") and not any(p.startswith((".", "_")) for p in rel):
+            yield path
+
+
+@dataclass
+class Bank:
+    """Loaded questions by id, plus every problem found while loading."""
+
+    questions: dict[str, Question] = field(default_factory=dict)
+    errors: list[BankError] = field(default_factory=list)
+
+    def get(self, key: str) -> Question:
+        """A question by id, or by the path of its file."""
+        if key in self.questions:
+            return self.questions[key]
+        path = Path(key)
+        if path.suffix in (".yaml", ".yml"):
+            resolved = path.resolve()
+            for q in self.questions.values():
+                if q.path and q.path.resolve() == resolved:
+                    return q
+        from difflib import get_close_matches
+
+        close = get_close_matches(key, list(self.questions), n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else " Run `drill list` to see the ids."
+        raise BankError(f"no drill with id '{key}'.{hint}")
+
+    def raise_errors(self) -> None:
+        if self.errors:
+            first = self.errors[0]
+            more = len(self.errors) - 1
+            suffix = f"\n(and {more} more problem{'s' if more > 1 else ''}; run `drill validate`)" if more else ""
+            raise BankError(first.message + suffix, first.path, first.line)
+
+
+def load_bank(dirs: Iterable[Path], strict: bool = True) -> Bank:
+    """Load every drill under `dirs`. With strict, the first problem raises a BankError."""
+    bank = Bank()
+    where: dict[str, Question] = {}
+    for root in dirs:
+        if not root.exists():
+            bank.errors.append(BankError("bank directory does not exist", root))
+            continue
+        base = bank_root(root)
+        if base is not None:
+            bank.errors.extend(_check_format_version(base))
+        for path in drill_files(root):
+            try:
+                q = load_file(path, base)
+            except BankError as err:
+                bank.errors.append(err)
+                continue
+            if q.id in where:
+                other = where[q.id]
+                bank.errors.append(
+                    BankError(f"duplicate id '{q.id}', also used by {other.path}:{other.line_of('id')}; "
+                              "give one of them a new id", path, q.line_of("id"))
+                )
+                continue
+            where[q.id] = q
+    bank.questions = where
+    if strict:
+        bank.raise_errors()
+    return bank
+
+
+def bank_root(path: Path) -> Path | None:
+    """The bank a path belongs to: the nearest folder holding _bank.yaml, else the folder itself."""
+    path = path.resolve()
+    for folder in (path, *path.parents):
+        if (folder / BANK_FILE).is_file():
+            return folder
+    return path if path.is_dir() else None
+
+
+def _check_format_version(root: Path) -> list[BankError]:
+    marker = root / BANK_FILE
+    if not marker.is_file():
+        return []
+    try:
+        data = _yaml().safe_load(marker.read_text("utf-8")) or {}
+    except Exception as exc:  # noqa: BLE001 - any parse failure is reported the same way
+        return [BankError(f"cannot read the bank settings: {exc}", marker)]
+    version = data.get("format_version", FORMAT_VERSION) if isinstance(data, dict) else None
+    return _version_problem(version, marker, 1)
+
+
+def _version_problem(version: Any, path: Path, line: int) -> list[BankError]:
+    if version == FORMAT_VERSION:
+        return []
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        return [BankError(f"written in bank format {version}, newer than this drill understands "
+                          f"({FORMAT_VERSION}); upgrade drill", path, line)]
+    return [BankError(f"format_version {version!r} is not supported; run `drill migrate` to "
+                      f"bring the file to format {FORMAT_VERSION}", path, line)]
+
+
+def _yaml():
+    import yaml
+
+    return yaml
+
+
+def _loader_class():
+    yaml = _yaml()
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_file(path: Path, root: Path | None = None) -> Question:
+    """Parse one drill file into a Question, or raise a BankError naming path:line."""
+    yaml = _yaml()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BankError(f"cannot read the file: {exc.strerror}", path) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise BankError(f"file is larger than {MAX_FILE_BYTES // 1000} kB; a drill should be small", path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BankError("is not UTF-8 text; save it as UTF-8", path, line) from None
+    loader = _loader_class()(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise BankError("file is empty; a drill file holds one YAML mapping (see CONTRIBUTING.md)", path, 1)
+        _reject_duplicate_keys(node, path)
+        doc = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise BankError(f"invalid YAML: {what}; check the indentation and quoting near here", path, line) from None
+    except yaml.YAMLError as exc:
+        raise BankError(f"invalid YAML: {exc}", path) from None
+    except RecursionError:
+        raise BankError("invalid YAML: nested too deeply", path) from None
+    finally:
+        loader.dispose()
+    if not isinstance(doc, dict):
+        raise BankError("a drill file must be a YAML mapping of fields (id: ..., kind: ...)", path, 1)
+    lines = _node_lines(node)
+    _keep_number_text(doc, node)
+    return _build(doc, lines, path, root, hashlib.sha256(raw).hexdigest()[:16])
+
+
+def _reject_duplicate_keys(node: Any, path: Path) -> None:
+    yaml = _yaml()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key, value in n.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        raise BankError(f"field '{key.value}' appears twice (first on line {seen[key.value]}); "
+                                        "keep one", path, key.start_mark.line + 1)
+                    seen[key.value] = key.start_mark.line + 1
+                stack.append(value)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+
+
+def _node_lines(node: Any, prefix: tuple = ()) -> dict[tuple, int]:
+    """Map each value's path (('tests', 2, 'args') ...) to the 1-based line it starts on."""
+    yaml = _yaml()
+    lines: dict[tuple, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            p = (*prefix, key.value if isinstance(key, yaml.ScalarNode) else str(key))
+            lines[p] = key.start_mark.line + 1
+            lines.update(_node_lines(value, p))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, value in enumerate(node.value):
+            p = (*prefix, i)
+            lines[p] = value.start_mark.line + 1
+            lines.update(_node_lines(value, p))
+    return lines
+
+
+def _keep_number_text(doc: dict, node: Any) -> None:
+    """`solution: 0.125` must stay the exact text the author wrote, not a float."""
+    yaml = _yaml()
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        if key.value == "solution" and isinstance(value, yaml.ScalarNode) and _is_number(doc.get("solution")):
+            doc["solution"] = value.value
+        if key.value == "wrong_answers" and isinstance(value, yaml.SequenceNode):
+            for item_node, item in zip(value.value, doc.get("wrong_answers") or [], strict=False):
+                if isinstance(item_node, yaml.MappingNode) and isinstance(item, dict):
+                    for k, v in item_node.value:
+                        if getattr(k, "value", None) == "answer" and _is_number(item.get("answer")):
+                            item["answer"] = v.value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _build(doc: dict, lines: dict[tuple, int], path: Path, root: Path | None, digest: str) -> Question:
+    from drills import schema
+
+    problems = list(schema.validate(doc))
+    if "format_version" in doc and not problems:
+        for err in _version_problem(doc["format_version"], path, lines.get(("format_version",), 1)):
+            raise err
+    if problems:
+        where, message = min(problems, key=lambda p: _line_for(lines, p[0]))
+        field_name = schema.format_path(where)
+        text = message if message.startswith(("missing", "unknown", "field")) else f"'{field_name}' {message}"
+        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise BankError(text + more, path, _line_for(lines, where))
+    _check_id_matches_path(doc, path, root, lines)
+    top = MappingProxyType({k[0]: v for k, v in lines.items() if len(k) == 1})
+    wrong = tuple(
+        WrongAnswer(str(w["answer"]), w["why"], lines.get(("wrong_answers", i), 0))
+        for i, w in enumerate(doc.get("wrong_answers", ()))
+    )
+    kwargs = {k: v for k, v in doc.items() if k not in ("wrong_answers", "format_version")}
+    for key in ("tags", "hints", "see_also", "extra_setups"):
+        if key in kwargs:
+            kwargs[key] = tuple(kwargs[key])
+    if "tests" in kwargs:
+        kwargs["tests"] = tuple(MappingProxyType(t) for t in kwargs["tests"])
+    kwargs["solution"] = str(kwargs["solution"])
+    return Question(**kwargs, wrong_answers=wrong, path=path, lines=top, content_hash=digest)
+
+
+def _line_for(lines: dict[tuple, int], where: tuple) -> int:
+    while where:
+        if where in lines:
+            return lines[where]
+        where = where[:-1]
+    return 1
+
+
+def _check_id_matches_path(doc: dict, path: Path, root: Path | None, lines: dict[tuple, int]) -> None:
+    """The id is the file's path in its bank: questions/sql/top-n.yaml holds sql/top-n."""
+    qid = doc["id"]
+    if root is not None:
+        where = path.resolve().relative_to(root).with_suffix("").as_posix()
+        if where != qid:
+            raise BankError(f"id '{qid}' does not match the file's place in the bank ({where}); "
+                            f"move the file to {qid}{path.suffix} or set id: {where}", path, lines.get(("id",), 1))
+    elif path.stem != qid.rsplit("/", 1)[-1]:
+        raise BankError(f"id '{qid}' does not match the file name; rename the file to "
+                        f"{qid.rsplit('/', 1)[-1]}{path.suffix} or fix the id", path, lines.get(("id",), 1))

@@ -1,0 +1,33 @@
+"""One exception family: every error a user can act on is a DrillError."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DrillError(Exception):
+    """An expected failure; the CLI prints it as `Error: ...` and exits 1."""
+
+
+class BankError(DrillError):
+    """A problem in a drill file, located at path:line so an editor can jump to it."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        super().__init__(self.location_message())
+
+    @property
+    def location(self) -> str:
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+    def location_message(self) -> str:
+        loc = self.location
+        return f"{loc}: {self.message}" if loc else self.message
+
+
+class AnswerError(DrillError):
+    """An answer that cannot be judged at all (empty, unreadable)."""

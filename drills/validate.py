@@ -1,0 +1,88 @@
+"""Prove a bank: every file loads, ids are unique, references pass, wrong answers fail."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drills.bank import load_bank
+from drills.errors import BankError, DrillError
+from drills.model import Question
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    message: str
+    id: str = ""
+
+    def __str__(self) -> str:
+        loc = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{loc}: {self.message}"
+
+
+@dataclass
+class Report:
+    checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate_paths(paths: Iterable[Path], context: Iterable[Path] = ()) -> Report:
+    """Validate the drills under `paths`; ids are also checked for clashes with `context` banks."""
+    start = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    report = Report()
+    bank = load_bank(paths, strict=False)
+    report.problems += [_from_error(e) for e in bank.errors]
+    wanted = {p.resolve() for p in paths}
+    others = [c for c in context if c.resolve() not in wanted]
+    if others:
+        known = load_bank(others, strict=False).questions
+        for q in bank.questions.values():
+            if q.id in known and known[q.id].path.resolve() != q.path.resolve():
+                report.problems.append(Problem(str(q.path), q.line_of("id"),
+                                               f"duplicate id '{q.id}', also used by {known[q.id].path}", q.id))
+    for q in bank.questions.values():
+        report.checked += 1
+        report.problems += check_question(q)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def check_question(q: Question) -> list[Problem]:
+    """Run the reference and every listed wrong answer through the drill's own judge."""
+    from drills.judge import judge
+
+    problems: list[Problem] = []
+    path = str(q.path)
+    if q.kind == "recall":
+        return problems
+    try:
+        verdict = judge(q, q.solution)
+        if not verdict.correct:
+            problems.append(Problem(path, q.line_of("solution"),
+                                    f"the reference solution is judged {verdict.outcome}: {verdict.message}", q.id))
+            return problems
+        for i, wrong in enumerate(q.wrong_answers, 1):
+            verdict = judge(q, wrong.answer)
+            if verdict.correct:
+                problems.append(Problem(path, wrong.line or q.line_of("wrong_answers"),
+                                        f"wrong answer {i} is judged correct; it should fail because: {wrong.why} "
+                                        "(fix the data or the comparison settings so it fails)", q.id))
+    except BankError as exc:
+        problems.append(Problem(str(exc.path or path), exc.line, exc.message, q.id))
+    except DrillError as exc:
+        problems.append(Problem(path, None, str(exc), q.id))
+    return problems
+
+
+def _from_error(err: BankError) -> Problem:
+    return Problem(str(err.path) if err.path else "", err.line, err.message)
