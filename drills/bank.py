@@ -251,12 +251,15 @@ def _is_number(value: Any) -> bool:
 def _build(doc: dict, lines: dict[tuple, int], path: Path, root: Path | None, digest: str) -> Question:
     from drills import schema
 
-    problems = list(schema.validate(doc))
-    if "format_version" in doc and not problems:
+    if "format_version" in doc:
         for err in _version_problem(doc["format_version"], path, lines.get(("format_version",), 1)):
             raise err
+    problems = list(schema.validate(doc))
+    suggested = {m.rsplit("'", 2)[-2] for _, m in problems if "did you mean" in m}
+    problems = [p for p in problems if not any(p[1].startswith(f"missing required field '{f}'") for f in suggested)]
     if problems:
-        where, message = min(problems, key=lambda p: _line_for(lines, p[0]))
+        # a misspelt field also makes a required one "missing": report the cause first
+        where, message = min(problems, key=lambda p: (not p[1].startswith("unknown"), _line_for(lines, p[0])))
         field_name = schema.format_path(where)
         text = message if message.startswith(("missing", "unknown", "field")) else f"'{field_name}' {message}"
         more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""

@@ -21,7 +21,8 @@ class Problem:
 
     def __str__(self) -> str:
         loc = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{loc}: {self.message}"
+        first, *rest = self.message.strip().splitlines() or [""]
+        return f"{loc}: {first}" + (" [...]" if rest else "")
 
 
 @dataclass
@@ -71,6 +72,8 @@ def check_question(q: Question) -> list[Problem]:
             problems.append(Problem(path, q.line_of("solution"),
                                     f"the reference solution is judged {verdict.outcome}: {verdict.message}", q.id))
             return problems
+        if q.kind == "sql":
+            problems += _empty_datasets(q)
         for i, wrong in enumerate(q.wrong_answers, 1):
             verdict = judge(q, wrong.answer)
             if verdict.correct:
@@ -82,6 +85,17 @@ def check_question(q: Question) -> list[Problem]:
     except DrillError as exc:
         problems.append(Problem(path, None, str(exc), q.id))
     return problems
+
+
+def _empty_datasets(q: Question) -> list[Problem]:
+    """A reference with no rows on a dataset lets an empty query pass there."""
+    from drills.judge.sql import datasets, expected
+
+    return [
+        Problem(str(q.path), q.line_of("setup" if i == 0 else "extra_setups"),
+                f"the reference returns no rows on dataset {i + 1}; add data so an empty result is wrong", q.id)
+        for i in range(len(datasets(q))) if not expected(q, i)[2]
+    ]
 
 
 def _from_error(err: BankError) -> Problem:

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from drills.cli import cli
+
+
+@pytest.fixture
+def run(fixture_bank):
+    def invoke(*args, input=None):
+        return CliRunner().invoke(cli, ["--bank", str(fixture_bank), *args], input=input)
+
+    return invoke
+
+
+def test_correct_sql_answer_exits_0(run):
+    result = run("check", "sql/top-earner", "--answer-file", "-",
+                 input="SELECT department, name FROM emp QUALIFY dense_rank() OVER "
+                       "(PARTITION BY department ORDER BY salary DESC NULLS LAST) = 1")
+    assert result.exit_code == 0, result.output
+    assert "✓ correct  sql/top-earner" in result.output
+    assert "Correct: same rows as the reference." in result.output
+    assert "RANK keeps ties at 1" in result.output  # the explanation follows the verdict
+
+
+def test_wrong_answer_exits_1_and_says_how(run):
+    result = run("check", "sql/top-earner", "--answer-file", "-", input="SELECT department, name FROM emp")
+    assert result.exit_code == 1
+    assert "✗ wrong" in result.output
+    assert "Expected 3 rows, got 5." in result.output
+    assert "expected (department, name)" in result.output
+
+
+def test_error_and_json(run):
+    result = run("check", "sql/top-earner", "--answer-file", "-", "--json", input="SELECT nope FROM emp")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["id"] == "sql/top-earner"
+    assert data["verdict"] == "error"
+    assert "nope" in data["message"]
+    assert data["elapsed_ms"] >= 0
+
+
+def test_answer_file_and_question_path(run, fixture_bank, tmp_path):
+    answer = tmp_path / "a.txt"
+    answer.write_text("0.1667\n")
+    result = run("check", str(fixture_bank / "probability" / "two-dice-seven.yaml"), "--answer-file", str(answer),
+                 "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["verdict"] == "correct"
+
+
+def test_numeric_wrong(run):
+    result = run("check", "probability/two-dice-seven", "-a", "-", input="1/11")
+    assert result.exit_code == 1
+    assert "Wrong: 1/11 = 1/11 (≈ 0.0909091), expected 1/6 (≈ 0.166667)." in result.output
+
+
+def test_unknown_id_exits_2_with_suggestion(run):
+    result = run("check", "sql/top-earners", "--answer-file", "-", input="x")
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: no drill with id 'sql/top-earners'. Did you mean: sql/top-earner?")
+
+
+def test_broken_bank_exits_2_naming_file_and_line(tmp_path):
+    bad = tmp_path / "sql" / "bad.yaml"
+    bad.parent.mkdir()
+    bad.write_text("id: sql/bad\nkind: sql\ntitle: [\n")
+    result = CliRunner().invoke(cli, ["--bank", str(tmp_path), "check", "sql/bad", "-a", "-"], input="x")
+    assert result.exit_code == 2
+    assert f"Error: {bad}:4: invalid YAML" in result.output
+
+
+def test_missing_answer_file_is_a_usage_error(run):
+    result = run("check", "sql/top-earner")
+    assert result.exit_code == 2
+    assert "Missing option '--answer-file'" in result.output
+
+
+def test_drill_bank_environment_variable(fixture_bank, monkeypatch):
+    monkeypatch.setenv("DRILL_BANK", str(fixture_bank))
+    result = CliRunner().invoke(cli, ["check", "probability/two-dice-seven", "-a", "-"], input="1/6")
+    assert result.exit_code == 0, result.output

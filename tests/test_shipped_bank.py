@@ -1,0 +1,47 @@
+"""The shipped bank is itself a test: every reference passes, every wrong answer fails."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+import yaml
+
+from drills.bank import bundled_bank, drill_files, load_bank
+from drills.schema import load_schema
+from drills.validate import validate_paths
+
+
+def test_every_shipped_drill_is_proven():
+    report = validate_paths([bundled_bank()])
+    assert report.checked > 0
+    assert [str(p) for p in report.problems] == []
+
+
+def test_schema_is_valid_json_schema():
+    jsonschema.Draft202012Validator.check_schema(load_schema())
+
+
+@pytest.mark.parametrize("path", list(drill_files(bundled_bank())), ids=lambda p: p.stem)
+def test_editors_accept_what_drill_accepts(path):
+    """schema.json is what editors use: it must agree with the loader on every shipped drill."""
+    doc = yaml.safe_load(path.read_text("utf-8"))
+    jsonschema.validate(json.loads(json.dumps(doc, default=str)), load_schema())
+    assert path.read_text("utf-8").startswith("# yaml-language-server: $schema=")
+
+
+def test_editors_reject_what_drill_rejects():
+    good = {"id": "a/b", "kind": "recall", "title": "t", "topic": "a", "difficulty": "easy", "time_target": 10,
+            "prompt": "p", "solution": "s", "explanation": "e", "see_also": ["https://x"]}
+    jsonschema.validate(good, load_schema())
+    for bad in ({**good, "setup": "x"}, {**good, "kind": "essay"}, {**good, "tittle": "t"},
+                {**good, "kind": "sql", "setup": "x", "hints": ["h"], "wrong_answers": [{"answer": "a", "why": "w"}]}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, load_schema())
+
+
+def test_bank_has_the_first_drills():
+    qs = load_bank([bundled_bank()]).questions.values()
+    assert sum(q.kind == "numeric" for q in qs) >= 12
+    assert sum(q.kind == "recall" for q in qs) >= 8
