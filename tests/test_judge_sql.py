@@ -197,3 +197,23 @@ def test_normalize_rounds_all_number_types_alike():
     assert normalize(0.125, 6) != normalize(0.126, 6)
     assert normalize(True, 2) != normalize(1, 2)
     assert normalize(None, 2) == normalize(None, 2)
+    assert normalize(2.345, 2) == normalize(Decimal("2.35"), 2)  # half away from zero, like ROUND
+    assert normalize(-2.345, 2) == normalize(Decimal("-2.35"), 2)
+
+
+def test_midnight_timestamp_equals_its_date():
+    import datetime as dt
+
+    assert normalize(dt.datetime(2024, 5, 1), 6) == normalize(dt.date(2024, 5, 1), 6)
+    assert normalize(dt.datetime(2024, 5, 1, 0, 0, 1), 6) != normalize(dt.date(2024, 5, 1), 6)
+
+
+def test_setup_is_untrusted_too(running, tmp_path):
+    from drills.errors import BankError
+
+    leak = tmp_path / "leak.csv"
+    q = dataclasses.replace(running, setup=running.setup + f"\nCOPY sales TO '{leak}';", content_hash="evil-setup")
+    with pytest.raises(BankError, match="the drill's setup fails") as info:
+        judge(q, q.solution)
+    assert info.value.line == q.line_of("setup")
+    assert not leak.exists()

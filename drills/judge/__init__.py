@@ -8,12 +8,20 @@ from __future__ import annotations
 import importlib
 import time
 
-from drills.model import Question, Verdict
+from drills.errors import DrillError
+from drills.model import KINDS, Question, Verdict
 
 
 def judge(question: Question, answer: str) -> Verdict:
     """Judge `answer` to `question` with the module named after the question's kind."""
-    module = importlib.import_module(f"drills.judge.{question.kind}")
+    if question.kind not in KINDS:
+        raise DrillError(f"drill {question.id} has kind '{question.kind}', which this drill cannot judge")
+    try:
+        module = importlib.import_module(f"drills.judge.{question.kind}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"drills.judge.{question.kind}":
+            raise
+        raise DrillError(f"this version of drill has no judge for {question.kind} drills; upgrade drill") from None
     start = time.perf_counter()
     verdict = module.judge(question, answer)
     if not verdict.elapsed_ms:

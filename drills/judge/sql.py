@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -277,8 +277,11 @@ def normalize(value: Any, digits: int) -> Any:
         return ("list", tuple(normalize(v, digits) for v in value))
     if isinstance(value, dict):
         return ("struct", tuple((str(k), normalize(v, digits)) for k, v in value.items()))
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.timezone.utc)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            return value.astimezone(dt.timezone.utc)
+        if value.time() == dt.time():
+            return value.date()  # date_trunc gives a timestamp; by value it is the same day
     return value
 
 
@@ -290,7 +293,7 @@ def _number(value: int | float | Decimal, digits: int) -> Any:
             return ("inf", value > 0)
     try:
         d = Decimal(value) if not isinstance(value, float) else Decimal(repr(value))
-        q = d.quantize(Decimal(1).scaleb(-digits))
+        q = d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)  # as SQL's ROUND does
     except InvalidOperation:
         return ("num", float(value))
     return ("num", q + 0)  # + 0 turns -0 into 0

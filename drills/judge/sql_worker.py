@@ -33,17 +33,19 @@ LOCKDOWN = (
 
 
 def lockdown(con: Any) -> None:
-    """After the trusted setup: no files, no extensions, bounded memory, no further SETs."""
+    """No files, no extensions, bounded memory, no further SETs."""
     for statement in LOCKDOWN:
         con.execute(statement)
 
 
 def connect(setup: str) -> Any:
+    """A locked connection holding the drill's data. The setup runs after the lockdown:
+    a contributed drill's setup is untrusted too, and tables need no files or settings."""
     import duckdb
 
     con = duckdb.connect(":memory:")
-    con.execute(setup)
     lockdown(con)
+    con.execute(setup)
     return con
 
 
