@@ -92,17 +92,37 @@ def check(obj: Ctx, question: str, answer_file, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--changed", is_flag=True, help="Only the drills added or changed since --base (git).")
+@click.option("--base", metavar="REF", help="Git ref to compare with for --changed (default: main).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
-def validate(obj: Ctx, paths: tuple[Path, ...], as_json: bool) -> None:
+def validate(obj: Ctx, paths: tuple[Path, ...], changed: bool, base: str | None, as_json: bool) -> None:
     """Prove drills: schema, unique ids, reference correct, wrong answers rejected.
 
-    PATHS default to every bank in use. One line per problem as path:line: message.
+    PATHS default to every bank in use. One line per problem as path:line: message;
+    near-duplicate drills are reported as warnings.
     """
     from drills import render
-    from drills.validate import validate_paths
+    from drills.errors import DrillError
+    from drills.validate import drill_paths, validate_paths
 
     banks = obj.dirs()
+    if base and not changed:
+        raise click.UsageError("--base goes with --changed")
+    if changed:
+        from drills.changes import changed_files
+
+        try:
+            files = changed_files(base)
+        except DrillError as exc:
+            raise click.ClickException(str(exc)) from None
+        paths = tuple(drill_paths(files, [*banks, *paths]))
+        if not paths:
+            if not as_json:
+                click.echo("no drill files changed")
+            else:
+                click.echo('{"checked": 0, "ok": true, "problems": [], "warnings": []}')
+            return
     report = validate_paths(paths or banks, context=banks)
     render.report(report, as_json)
     sys.exit(0 if report.ok else 1)
@@ -151,6 +171,41 @@ def show(obj: Ctx, question: str, hints: bool, solution: bool) -> None:
         except BankError as exc:
             raise BankProblem(str(exc)) from None
     render.question(q, tables, hints, solution)
+
+
+@cli.command()
+@click.option("--kind", type=click.Choice(["sql", "python", "numeric", "recall"]), default="sql", show_default=True)
+@click.option("--topic", help="Folder and id prefix (default: sql, algorithms, probability or concepts by kind).")
+@click.option("--id", "drill_id", metavar="ID", help="topic/slug, or just a slug.")
+@click.option("--dir", "target", type=click.Path(file_okay=False, path_type=Path),
+              help="The bank to write into (default: ./questions).")
+@click.option("--edit/--no-edit", default=True, help="Open the new file in $EDITOR (default) or not.")
+@click.pass_obj
+def new(obj: Ctx, kind: str, topic: str | None, drill_id: str | None, target: Path | None, edit: bool) -> None:
+    """Start a new drill from a template that explains every field."""
+    from drills.errors import DrillError
+    from drills.scaffold import free_id, new_drill, resolve_id
+
+    bank = target or Path("questions")
+    if target is None and not bank.is_dir():
+        raise click.UsageError("no ./questions folder here: run this in a clone of drill, or pass --dir BANK")
+    loaded = obj.load()
+    from drills.bank import load_bank
+
+    taken = set(loaded.questions)
+    if bank.is_dir():
+        taken |= set(load_bank([bank], strict=False).questions)
+    try:
+        wanted = resolve_id(kind, topic, drill_id)
+        if drill_id is None:
+            wanted = free_id(wanted, taken)
+        path = new_drill(bank, kind, wanted, taken)
+    except DrillError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {path}")
+    if edit:
+        click.edit(filename=str(path))
+    click.echo(f"next: fill in every TODO, then run: drill validate {path}")
 
 
 def main() -> None:

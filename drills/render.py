@@ -116,9 +116,12 @@ def report(rep: Any, as_json: bool) -> None:
         print(json.dumps({
             "checked": rep.checked, "ok": rep.ok, "seconds": round(rep.seconds, 3),
             "problems": [{"path": p.path, "line": p.line, "id": p.id, "message": p.message} for p in rep.problems],
+            "warnings": [{"path": p.path, "line": p.line, "id": p.id, "message": p.message} for p in rep.warnings],
         }))
         return
     for p in rep.problems:
+        print(str(p))
+    for p in rep.warnings:
         print(str(p))
     n = len(rep.problems)
     status = "ok" if rep.ok else f"{n} problem{'s' if n != 1 else ''}"

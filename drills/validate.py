@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drills.bank import load_bank
+from drills.scaffold import placeholders
+from drills.similar import near_duplicates
 from drills.errors import BankError, DrillError
 from drills.model import Question
 
@@ -29,6 +31,7 @@ class Problem:
 class Report:
     checked: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -45,17 +48,41 @@ def validate_paths(paths: Iterable[Path], context: Iterable[Path] = ()) -> Repor
     report.problems += [_from_error(e) for e in bank.errors]
     wanted = {p.resolve() for p in paths}
     others = [c for c in context if c.resolve() not in wanted]
+    everyone = dict(bank.questions)
     if others:
         known = load_bank(others, strict=False).questions
         for q in bank.questions.values():
             if q.id in known and known[q.id].path.resolve() != q.path.resolve():
                 report.problems.append(Problem(str(q.path), q.line_of("id"),
                                                f"duplicate id '{q.id}', also used by {known[q.id].path}", q.id))
+        everyone = {**known, **everyone}
     for q in bank.questions.values():
         report.checked += 1
+        left = placeholders(q.path) if q.path else []
+        if left:
+            report.problems.append(Problem(str(q.path), left[0], "a TODO from the template is still here; "
+                                           "replace it with the drill's own text", q.id))
+            continue
         report.problems += check_question(q)
+    for match in near_duplicates(bank.questions.values(), everyone.values()):
+        q = match.question
+        report.warnings.append(Problem(str(q.path), q.line_of(match.field), match.message(), q.id))
     report.seconds = time.perf_counter() - start
     return report
+
+
+def drill_paths(files: Iterable[Path], banks: Iterable[Path]) -> list[Path]:
+    """The drill files among `files` that lie inside one of `banks`."""
+    roots = [b.resolve() for b in banks]
+    out = []
+    for f in files:
+        f = f.resolve()
+        for root in roots:
+            if f.is_file() and f.is_relative_to(root) and f.suffix in (".yaml", ".yml"):
+                if not any(part.startswith((".", "_")) for part in f.relative_to(root).parts):
+                    out.append(f)
+                    break
+    return out
 
 
 def check_question(q: Question) -> list[Problem]:
