@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drills.bank import load_bank
-from drills.scaffold import placeholders
-from drills.similar import near_duplicates
 from drills.errors import BankError, DrillError
 from drills.model import Question
+from drills.scaffold import placeholders
+from drills.similar import near_duplicates
 
 
 @dataclass(frozen=True)
