@@ -25,10 +25,10 @@ def bundled_bank() -> Path:
     return inside if inside.is_dir() else here.parent / "questions"
 
 
-def bank_dirs(extra: Sequence[str | Path] = (), env: str | None = None) -> list[Path]:
+def bank_dirs(extra: Sequence[str | Path] = (), env: str | None = None, builtin: bool = True) -> list[Path]:
     """The bundled bank, then DRILL_BANK entries (':'-separated), then --bank directories."""
     env = os.environ.get("DRILL_BANK", "") if env is None else env
-    dirs = [bundled_bank()]
+    dirs = [bundled_bank()] if builtin else []
     dirs += [Path(p) for p in env.split(os.pathsep) if p]
     dirs += [Path(p) for p in extra]
     seen: list[Path] = []

@@ -17,13 +17,39 @@ class BankProblem(click.ClickException):
 
 
 class Ctx:
-    def __init__(self, banks: tuple[str, ...]):
+    def __init__(self, banks: tuple[str, ...], home: Path | None = None, builtin: bool = True):
         self.banks = banks
+        self.home = home
+        self.builtin = builtin
+        self._store = None
+
+    def store(self):
+        from drills.errors import DrillError
+        from drills.store import Store
+
+        if self._store is None:
+            try:
+                self._store = Store(self.home)
+            except DrillError as exc:
+                raise click.ClickException(str(exc)) from None
+        return self._store
+
+    def settings(self):
+        from drills.errors import DrillError
+        from drills.scheduler import Settings
+
+        try:
+            return Settings.from_store(self.store().settings())
+        except DrillError as exc:
+            raise click.ClickException(str(exc)) from None
 
     def dirs(self) -> list[Path]:
         from drills.bank import bank_dirs
 
-        return bank_dirs(self.banks)
+        dirs = bank_dirs(self.banks, builtin=self.builtin)
+        if not dirs:
+            raise click.UsageError("--no-builtin needs a bank: give --bank DIR or set DRILL_BANK")
+        return dirs
 
     def load(self):
         from drills.bank import load_bank
@@ -35,14 +61,35 @@ class Ctx:
             raise BankProblem(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class DrillGroup(click.Group):
+    """Turns the core's errors into click's: `Error: ...` on stderr, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from drills.errors import BankError, DrillError
+
+        try:
+            return super().invoke(ctx)
+        except BankError as exc:
+            raise BankProblem(str(exc)) from None
+        except DrillError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=DrillGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="drill")
 @click.option("--bank", "banks", multiple=True, metavar="DIR", type=click.Path(file_okay=False),
               help="Add a directory of drills (repeatable; also DRILL_BANK, ':'-separated).")
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="DRILL_HOME",
+              help="Where progress is kept (also DRILL_HOME; default: your data directory).")
+@click.option("--no-builtin", is_flag=True, help="Leave out the built-in bank; use only --bank and DRILL_BANK.")
 @click.pass_context
-def cli(ctx: click.Context, banks: tuple[str, ...]) -> None:
-    """Interview drills with honest judges and spaced repetition."""
-    ctx.obj = Ctx(banks)
+def cli(ctx: click.Context, banks: tuple[str, ...], home: Path | None, no_builtin: bool) -> None:
+    """Interview drills with honest judges and spaced repetition.
+
+    Start with `drill today`: the day's reviews and a few new drills.
+    """
+    ctx.obj = Ctx(banks, home, not no_builtin)
+    ctx.call_on_close(lambda: ctx.obj._store.close() if ctx.obj._store else None)
 
 
 def _question(obj: Ctx, key: str):
@@ -206,6 +253,240 @@ def new(obj: Ctx, kind: str, topic: str | None, drill_id: str | None, target: Pa
     if edit:
         click.edit(filename=str(path))
     click.echo(f"next: fill in every TODO, then run: drill validate {path}")
+
+
+def _ui(obj: Ctx):
+    from drills.ui import PlainUI, TerminalUI
+
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return TerminalUI(obj.store().home)
+    return PlainUI(sys.stdin)
+
+
+def _run_session(obj: Ctx, mode: str, build) -> None:
+    from drills.errors import DrillError
+    from drills.session import Session, utc_now
+
+    questions = obj.load().questions
+    store, settings = obj.store(), obj.settings()
+    try:
+        queue, notes = build(questions, store, settings, utc_now())
+        Session(questions, store, _ui(obj), settings, mode=mode).run(queue, notes)
+    except DrillError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@click.pass_obj
+def today(obj: Ctx) -> None:
+    """The day's session: due reviews first, then new drills. Every answer is saved at once.
+
+    Without a terminal, answers come from standard input, each ended by a line '---';
+    :hint, :skip, :reveal and :quit work as answers.
+    """
+    from drills.session import build_today
+
+    _run_session(obj, "today", build_today)
+
+
+@cli.command()
+@click.option("--topic", multiple=True, help="Only this topic (repeatable).")
+@click.option("--tag", multiple=True, help="Only drills with this tag (repeatable).")
+@click.option("--kind", multiple=True, type=click.Choice(["sql", "python", "numeric", "recall"]))
+@click.option("--count", default=10, show_default=True, type=click.IntRange(1, 500))
+@click.option("--seed", type=int, help="Repeatable order of the unseen drills.")
+@click.pass_obj
+def cram(obj: Ctx, topic, tag, kind, count: int, seed: int | None) -> None:
+    """Practise beyond what is due: weakest drills first. Logged as cram; the schedule is untouched."""
+    from drills.catalog import select
+    from drills.session import build_cram
+
+    def build(questions, store, settings, now):
+        chosen = {q.id: q for q in select(questions.values(), topic, tag, kind)}
+        if not chosen:
+            raise click.ClickException("no drills match those filters; see `drill list`")
+        return build_cram(chosen, store, settings, now, count, seed), []
+
+    _run_session(obj, "cram", build)
+
+
+@cli.command()
+@click.pass_obj
+def due(obj: Ctx) -> None:
+    """What is due today and on each of the next 7 days."""
+    from drills.session import build_today, forecast, utc_now
+
+    questions = obj.load().questions
+    store, settings = obj.store(), obj.settings()
+    now = utc_now()
+    queue, notes = build_today(questions, store, settings, now)
+    click.echo(f"due now: {len(queue.due)} · new today: {len(queue.new)} · learning later today: "
+               f"{len(queue.learning)}")
+    for note in notes:
+        click.echo(note)
+    for day, n in forecast(store, questions, settings, now):
+        click.echo(f"  {day:%a %d %b}  {n}")
+
+
+@cli.command()
+@click.pass_obj
+def undo(obj: Ctx) -> None:
+    """Take back the last review: it is deleted and its drill's schedule restored."""
+    from drills import scheduler as sched
+    from drills.errors import DrillError
+
+    try:
+        review = obj.store().undo_last()
+    except DrillError as exc:
+        raise click.ClickException(str(exc)) from None
+    if review is None:
+        raise click.ClickException("nothing to undo: no reviews yet")
+    click.echo(f"undid the {review.mode} review of {review.drill_id} at {review.reviewed_at[:16]} "
+               f"(rated {sched.RATING_NAMES.get(review.rating, review.rating)})")
+
+
+@cli.command()
+@click.argument("drill_id")
+@click.pass_obj
+def suspend(obj: Ctx, drill_id: str) -> None:
+    """Keep a drill out of sessions until unsuspended."""
+    from drills.session import iso, utc_now
+
+    obj.load().get(drill_id) if drill_id not in obj.store().known_ids() else None
+    changed = obj.store().suspend(drill_id, iso(utc_now()))
+    click.echo(f"suspended {drill_id}" if changed else f"{drill_id} was already suspended")
+
+
+@cli.command()
+@click.argument("drill_id")
+@click.pass_obj
+def unsuspend(obj: Ctx, drill_id: str) -> None:
+    """Bring a suspended drill back."""
+    if not obj.store().unsuspend(drill_id):
+        raise click.ClickException(f"{drill_id} is not suspended")
+    click.echo(f"unsuspended {drill_id}")
+
+
+@cli.command()
+@click.argument("drill_id", required=False)
+@click.option("--all", "everything", is_flag=True, help="Forget all progress.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def reset(obj: Ctx, drill_id: str | None, everything: bool, yes: bool) -> None:
+    """Forget a drill's progress (its schedule and reviews), or everything with --all."""
+    if bool(drill_id) == everything:
+        raise click.UsageError("give a drill id or --all")
+    what = "ALL progress" if everything else f"the progress of {drill_id}"
+    if not yes:
+        click.confirm(f"Forget {what}? `drill export FILE` first keeps a backup", abort=True)
+    n = obj.store().reset(None if everything else drill_id)
+    click.echo(f"forgot {what} ({n} review{'s' if n != 1 else ''})")
+
+
+@cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def export_(obj: Ctx, file: Path) -> None:
+    """Write all progress to FILE as JSON (for backups and moving machines; '-' for stdout)."""
+    import json
+    import os
+
+    data = json.dumps(obj.store().export(), ensure_ascii=False, indent=1)
+    if str(file) == "-":
+        click.echo(data)
+        return
+    tmp = file.with_name(file.name + ".tmp")
+    try:
+        tmp.write_text(data, encoding="utf-8")
+        os.replace(tmp, file)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {file}: {exc.strerror}") from None
+    click.echo(f"exported {len(obj.store().export()['reviews'])} reviews to {file}")
+
+
+@cli.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.pass_obj
+def import_(obj: Ctx, file) -> None:
+    """Merge progress exported by `drill export`; a review already here is never added twice."""
+    import json
+
+    from drills.errors import DrillError
+
+    try:
+        data = json.load(file)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{file.name}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    try:
+        added, updated = obj.store().import_(data)
+    except DrillError as exc:
+        raise click.ClickException(f"{file.name}: {exc}") from None
+    click.echo(f"imported {added} new review{'s' if added != 1 else ''}, updated {updated} card"
+               f"{'s' if updated != 1 else ''}")
+
+
+@cli.command()
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@click.option("--unset", is_flag=True, help="Back to the default.")
+@click.pass_obj
+def config(obj: Ctx, key: str | None, value: str | None, unset: bool) -> None:
+    """Show or change settings: desired-retention, learning-steps, relearning-steps,
+    new-per-day, reviews-per-day, rollover-hour, interview-date."""
+    from dataclasses import asdict
+
+    from drills.errors import DrillError
+    from drills.scheduler import Settings, check_setting
+
+    store = obj.store()
+    if key is None:
+        current = asdict(obj.settings())
+        for k in Settings.KEYS:
+            v = current[k.replace("-", "_")]
+            shown = " ".join(f"{x}s" for x in v) if isinstance(v, tuple) else ("-" if v is None else v)
+            click.echo(f"{k} = {shown}")
+        return
+    if key not in Settings.KEYS:
+        raise click.UsageError(f"unknown setting '{key}'; settings: {', '.join(Settings.KEYS)}")
+    if unset:
+        store.set_setting(key, None)
+        click.echo(f"{key} is back to its default")
+        return
+    if value is None:
+        click.echo(store.settings().get(key, "(default)"))
+        return
+    try:
+        store.set_setting(key, check_setting(key, value))
+    except DrillError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{key} = {store.settings()[key]}")
+
+
+@cli.command()
+@click.pass_obj
+def orphans(obj: Ctx) -> None:
+    """Progress kept for drills no longer in any bank (renamed or removed)."""
+    gone = sorted(obj.store().known_ids() - set(obj.load().questions))
+    for drill_id in gone:
+        click.echo(drill_id)
+    if not gone:
+        click.echo("no orphans: every drill with progress is in a bank")
+
+
+@cli.command()
+@click.pass_obj
+def leeches(obj: Ctx) -> None:
+    """Drills failed 8 times or more: rewrite your notes on them, or suspend them."""
+    from drills.scheduler import LEECH_THRESHOLD
+
+    questions = obj.load().questions
+    found = sorted(((n, d) for d, n in obj.store().failures().items() if n >= LEECH_THRESHOLD), reverse=True)
+    for n, d in found:
+        title = questions[d].title if d in questions else "(no longer in the bank)"
+        click.echo(f"{d}  failed {n} times  {title}")
+    if not found:
+        click.echo("no leeches")
 
 
 def main() -> None:

@@ -1,0 +1,209 @@
+"""Scheduling: the only module that imports fsrs. Ratings come from what happened.
+
+Cards travel as the plain dicts of fsrs's own `Card.to_dict()`, so the store and the
+session never touch fsrs objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from dataclasses import dataclass
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
+RATING_BY_NAME = {v: k for k, v in RATING_NAMES.items()}
+LEECH_THRESHOLD = 8
+MAX_NEW_PER_DAY = 60
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What `drill config` can change; defaults from the field, tuned for drills."""
+
+    desired_retention: float = 0.9
+    learning_steps: tuple[int, ...] = (60, 600)       # seconds
+    relearning_steps: tuple[int, ...] = (600,)
+    new_per_day: int = 10
+    reviews_per_day: int = 200
+    rollover_hour: int = 4
+    interview_date: dt.date | None = None
+    fuzz: bool = True
+
+    KEYS = ("desired-retention", "learning-steps", "relearning-steps", "new-per-day", "reviews-per-day",
+            "rollover-hour", "interview-date")
+
+    @classmethod
+    def from_store(cls, raw: dict[str, str]) -> Settings:
+        from drills.errors import DrillError
+
+        kwargs: dict = {}
+        try:
+            if "desired-retention" in raw:
+                kwargs["desired_retention"] = float(raw["desired-retention"])
+            for key in ("learning-steps", "relearning-steps"):
+                if key in raw:
+                    kwargs[key.replace("-", "_")] = tuple(parse_duration(s) for s in raw[key].split())
+            for key in ("new-per-day", "reviews-per-day", "rollover-hour"):
+                if key in raw:
+                    kwargs[key.replace("-", "_")] = int(raw[key])
+            if raw.get("interview-date"):
+                kwargs["interview_date"] = dt.date.fromisoformat(raw["interview-date"])
+        except ValueError as exc:
+            raise DrillError(f"a setting is not valid ({exc}); fix it with `drill config KEY VALUE`") from None
+        return cls(**kwargs)
+
+
+def check_setting(key: str, value: str) -> str:
+    """Normalise a `drill config KEY VALUE` pair, or raise DrillError saying what is allowed."""
+    from drills.errors import DrillError
+
+    try:
+        if key == "desired-retention":
+            x = float(value)
+            if not 0.7 <= x <= 0.99:
+                raise ValueError("between 0.70 and 0.99")
+            return str(x)
+        if key in ("learning-steps", "relearning-steps"):
+            steps = [parse_duration(s) for s in value.replace(",", " ").split()]
+            if not steps and key == "learning-steps":
+                raise ValueError("at least one step, such as '1m 10m'")
+            return " ".join(f"{s}s" for s in steps)
+        if key in ("new-per-day", "reviews-per-day"):
+            n = int(value)
+            if not 0 <= n <= 9999:
+                raise ValueError("a whole number from 0 to 9999")
+            return str(n)
+        if key == "rollover-hour":
+            n = int(value)
+            if not 0 <= n <= 23:
+                raise ValueError("an hour from 0 to 23")
+            return str(n)
+        if key == "interview-date":
+            return dt.date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise DrillError(f"'{value}' is not a valid {key}: {exc}") from None
+    raise DrillError(f"unknown setting '{key}'; settings: {', '.join(Settings.KEYS)}")
+
+
+def parse_duration(text: str) -> int:
+    """'90s', '1m', '10m', '1h', '1d' or plain seconds -> seconds."""
+    text = text.strip().lower()
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    if text and text[-1] in units:
+        value = float(text[:-1]) * units[text[-1]]
+    else:
+        value = float(text)
+    if value <= 0:
+        raise ValueError(f"'{text}' is not a positive duration")
+    return int(value)
+
+
+def rating_for(outcome: str, elapsed_s: float, time_target: float, hints: int = 0) -> int:
+    """Wrong, timeout, error, reveal or give-up: Again. Correct: Hard after a hint or past the
+    target, Easy within half of it, else Good."""
+    if outcome != "correct":
+        return AGAIN
+    if hints or elapsed_s > time_target:
+        return HARD
+    if elapsed_s <= time_target / 2:
+        return EASY
+    return GOOD
+
+
+def _scheduler(settings: Settings, today: dt.date | None = None):
+    from fsrs import Scheduler
+
+    maximum = 36500
+    if settings.interview_date and today:
+        # every drill started comes back before the interview
+        maximum = max(1, (settings.interview_date - today).days - 1)
+    return Scheduler(
+        desired_retention=settings.desired_retention,
+        learning_steps=tuple(dt.timedelta(seconds=s) for s in settings.learning_steps),
+        relearning_steps=tuple(dt.timedelta(seconds=s) for s in settings.relearning_steps),
+        maximum_interval=maximum,
+        enable_fuzzing=settings.fuzz,
+    )
+
+
+def card_id(drill_id: str) -> int:
+    """A stable card id from the drill id (fsrs's default sleeps to make ids unique)."""
+    return int.from_bytes(hashlib.sha256(drill_id.encode()).digest()[:6], "big")
+
+
+def new_card(drill_id: str, now: dt.datetime) -> dict:
+    from fsrs import Card
+
+    return Card(card_id=card_id(drill_id), due=now).to_dict()
+
+
+def review(card: dict | None, drill_id: str, rating: int, now: dt.datetime, settings: Settings,
+           today: dt.date | None = None) -> dict:
+    """The card after a review at `now` rated `rating` (a new card when `card` is None)."""
+    from fsrs import Card, Rating
+
+    current = Card.from_dict(card) if card else Card.from_dict(new_card(drill_id, now))
+    after, _ = _scheduler(settings, today).review_card(current, Rating(rating), now)
+    return after.to_dict()
+
+
+def retrievability(card: dict, now: dt.datetime, settings: Settings) -> float:
+    from fsrs import Card
+
+    return _scheduler(settings).get_card_retrievability(Card.from_dict(card), now)
+
+
+def retrievabilities(cards: dict[str, dict], now: dt.datetime, settings: Settings) -> dict[str, float]:
+    """Many at once: one Scheduler, one import."""
+    from fsrs import Card
+
+    sched = _scheduler(settings)
+    return {d: sched.get_card_retrievability(Card.from_dict(c), now) for d, c in cards.items()}
+
+
+def due_of(card: dict) -> dt.datetime:
+    return dt.datetime.fromisoformat(card["due"])
+
+
+def interval_days(card: dict) -> float:
+    last = card.get("last_review")
+    if not last:
+        return 0.0
+    return (due_of(card) - dt.datetime.fromisoformat(last)).total_seconds() / 86400
+
+
+def in_learning(card: dict) -> bool:
+    return card.get("state") in (1, 3)  # Learning, Relearning
+
+
+def new_quota(settings: Settings, unseen: int, today: dt.date) -> tuple[int, str | None]:
+    """New drills allowed today, and a note when an interview date changes or limits it."""
+    base = settings.new_per_day
+    if not settings.interview_date:
+        return base, None
+    days = (settings.interview_date - today).days
+    if days <= 0:
+        return base, "the interview date has passed or is today; set a new one with `drill config interview-date`"
+    needed = math.ceil(unseen / days)
+    if needed <= base:
+        return base, None
+    if needed > MAX_NEW_PER_DAY:
+        missed = unseen - MAX_NEW_PER_DAY * days
+        return MAX_NEW_PER_DAY, (f"{unseen} drills are still new and the interview is in {days} day"
+                                 f"{'s' if days != 1 else ''}: covering them all needs {needed} a day; at the "
+                                 f"cap of {MAX_NEW_PER_DAY}, {missed} will not be seen before it")
+    return needed, f"{needed} new drills a day to cover the bank before the interview on {settings.interview_date}"
+
+
+def describe_wait(delta: dt.timedelta) -> str:
+    """'in 10 minutes', 'in 4 days': when a drill comes back."""
+    seconds = delta.total_seconds()
+    if seconds < 90:
+        return "in 1 minute" if seconds > 0 else "now"
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size * (1.5 if unit != "minute" else 1):
+            n = round(seconds / size)
+            return f"in {n} {unit}{'s' if n != 1 else ''}"
+    return "now"

@@ -1,0 +1,344 @@
+"""`drill today` and `drill cram`: the daily queue and the answer loop.
+
+The loop talks to a `UI` (ui.py has a terminal one and a plain-text one for pipes), reads
+the time from a clock it is given, and commits every review before the next prompt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from drills import scheduler as sched
+from drills.errors import BankError, DrillError
+from drills.model import DIFFICULTIES, Question, Verdict
+from drills.store import Review, Store
+
+Clock = Callable[[], dt.datetime]
+LEARN_AHEAD = dt.timedelta(minutes=20)
+COMMANDS = (":skip", ":hint", ":reveal", ":quit")
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def iso(when: dt.datetime) -> str:
+    return when.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def day_start(now: dt.datetime, rollover_hour: int) -> dt.datetime:
+    """Start of the drill day holding `now`, in UTC: local midnight shifted to the rollover hour."""
+    local = now.astimezone()
+    day = local.date() - dt.timedelta(days=1) if local.hour < rollover_hour else local.date()
+    start = dt.datetime.combine(day, dt.time(rollover_hour)).astimezone()  # local zone
+    return start.astimezone(dt.timezone.utc)
+
+
+def drill_day(now: dt.datetime, rollover_hour: int) -> dt.date:
+    return (now.astimezone() - dt.timedelta(hours=rollover_hour)).date()
+
+
+class UI(Protocol):
+    def notice(self, text: str) -> None: ...
+    def show_question(self, q: Question, tables: list | None, progress: Progress, leech: bool) -> None: ...
+    def read_answer(self, q: Question) -> str | None: ...
+    def show_hint(self, q: Question, number: int, hint: str | None) -> None: ...
+    def show_result(self, q: Question, result: Result) -> None: ...
+    def ask_rating(self, q: Question, result: Result) -> int | str | None: ...
+    def show_summary(self, summary: Summary) -> None: ...
+
+
+@dataclass
+class Progress:
+    done: int = 0
+    due_left: int = 0
+    new_left: int = 0
+    learning: int = 0
+    mode: str = "today"
+
+
+@dataclass
+class Result:
+    verdict: Verdict
+    rating: int
+    elapsed_s: float
+    hints: int
+    next_due: dt.datetime | None
+    now: dt.datetime
+    revealed: bool = False
+    self_rated: bool = False
+    mode: str = "today"
+
+
+@dataclass
+class Summary:
+    mode: str
+    done: int = 0
+    correct: int = 0
+    seconds: float = 0.0
+    streak: int = 0
+    due_tomorrow: int = 0
+    stopped_early: bool = False
+    nothing_to_do: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.done if self.done else None
+
+
+@dataclass
+class Queue:
+    """Due reviews, then new drills; learning steps come back when their step is due."""
+
+    due: list[str]
+    new: list[str]
+    learning: list[tuple[dt.datetime, str]] = field(default_factory=list)
+
+    def take(self, now: dt.datetime, end_of_queue_ahead: dt.timedelta = LEARN_AHEAD) -> str | None:
+        self.learning.sort()
+        if self.learning and self.learning[0][0] <= now:
+            return self.learning.pop(0)[1]
+        if self.due:
+            return self.due.pop(0)
+        if self.new:
+            return self.new.pop(0)
+        if self.learning and self.learning[0][0] <= now + end_of_queue_ahead:
+            return self.learning.pop(0)[1]
+        return None
+
+    def put_learning(self, when: dt.datetime, drill_id: str) -> None:
+        self.learning = [(w, d) for w, d in self.learning if d != drill_id]
+        self.learning.append((when, drill_id))
+
+    def __len__(self) -> int:
+        return len(self.due) + len(self.new) + len(self.learning)
+
+
+def interleave_new(questions: Iterable[Question]) -> list[str]:
+    """Easy before hard within a topic, topics taking turns."""
+    by_topic: dict[str, list[Question]] = {}
+    for q in questions:
+        by_topic.setdefault(q.topic, []).append(q)
+    lanes = [sorted(qs, key=lambda q: (DIFFICULTIES.index(q.difficulty), q.id)) for _, qs in sorted(by_topic.items())]
+    return [q.id for q in itertools.chain.from_iterable(itertools.zip_longest(*lanes)) if q is not None]
+
+
+def build_today(questions: Mapping[str, Question], store: Store, settings: sched.Settings,
+                now: dt.datetime) -> tuple[Queue, list[str]]:
+    """The day's queue, and notes for the user (interview-date adjustments)."""
+    start = day_start(now, settings.rollover_hour)
+    end = start + dt.timedelta(days=1)
+    reviews_done, new_done = store.counts_since(iso(start))
+    suspended = store.suspended()
+    cards = store.cards()
+    live = {d: c for d, c in cards.items() if d in questions and d not in suspended}
+    due_cards = {d: c for d, c in live.items() if sched.due_of(c) <= now}
+    later_today = [(sched.due_of(c), d) for d, c in live.items()
+                   if now < sched.due_of(c) < end and sched.in_learning(c)]
+    r = sched.retrievabilities(due_cards, now, settings)
+    due = sorted(due_cards, key=lambda d: (r[d], sched.due_of(due_cards[d]), d))
+    due = due[: max(0, settings.reviews_per_day - reviews_done)]
+    unseen = [q for d, q in questions.items() if d not in cards and d not in suspended]
+    quota, note = sched.new_quota(settings, len(unseen), drill_day(now, settings.rollover_hour))
+    new = interleave_new(unseen)[: max(0, quota - new_done)]
+    return Queue(due, new, later_today), [note] if note else []
+
+
+def build_cram(questions: Mapping[str, Question], store: Store, settings: sched.Settings, now: dt.datetime,
+               count: int, seed: int | None = None) -> Queue:
+    """Practice beyond what is due: weakest first (lowest retrievability), then unseen drills."""
+    cards = {d: c for d, c in store.cards().items() if d in questions}
+    r = sched.retrievabilities(cards, now, settings)
+    seen = sorted(cards, key=lambda d: (r[d], d))
+    unseen = [d for d in questions if d not in cards]
+    random.Random(seed).shuffle(unseen)
+    return Queue([], (seen + unseen)[:count])
+
+
+class Session:
+    def __init__(self, questions: Mapping[str, Question], store: Store, ui: UI, settings: sched.Settings,
+                 clock: Clock = utc_now, mode: str = "today",
+                 judge: Callable[[Question, str], Verdict] | None = None,
+                 tables: Callable[[Question], list] | None = None):
+        from drills.judge import judge as default_judge
+
+        self.questions = questions
+        self.store = store
+        self.ui = ui
+        self.settings = settings
+        self.clock = clock
+        self.mode = mode
+        self.judge = judge or default_judge
+        self.tables = tables or _sql_tables
+        self.failures = store.failures()
+
+    def run(self, queue: Queue, notes: Iterable[str] = ()) -> Summary:
+        summary = Summary(self.mode, notes=list(notes))
+        for note in summary.notes:
+            self.ui.notice(note)
+        skipped: set[str] = set()
+        if not len(queue):
+            summary.nothing_to_do = True
+        try:
+            while True:
+                now = self.clock()
+                drill_id = queue.take(now)
+                if drill_id is None:
+                    break
+                q = self.questions[drill_id]
+                progress = Progress(summary.done, len(queue.due), len(queue.new), len(queue.learning), self.mode)
+                outcome = self._one(q, progress)
+                if outcome == "quit":
+                    summary.stopped_early = True
+                    break
+                if outcome == "skip":
+                    if drill_id not in skipped:  # once to the back of the queue, then gone for today
+                        skipped.add(drill_id)
+                        queue.new.append(drill_id)
+                    continue
+                if outcome is None:
+                    continue
+                result, card = outcome
+                summary.done += 1
+                summary.correct += (result.rating != sched.AGAIN) if result.self_rated else result.verdict.correct
+                summary.seconds += result.elapsed_s
+                if result.rating == sched.AGAIN and self.mode != "cram":
+                    self.failures[drill_id] = self.failures.get(drill_id, 0) + 1
+                if card is not None and sched.in_learning(card):
+                    queue.put_learning(sched.due_of(card), drill_id)
+        except KeyboardInterrupt:
+            summary.stopped_early = True
+        summary.streak = streak(self.store, self.settings, self.clock())
+        summary.due_tomorrow = due_tomorrow(self.store, self.questions, self.settings, self.clock())
+        self.ui.show_summary(summary)
+        return summary
+
+    def _one(self, q: Question, progress: Progress) -> Any:
+        leech = self.failures.get(q.id, 0) >= sched.LEECH_THRESHOLD
+        try:
+            tables = self.tables(q) if q.kind == "sql" else None
+        except BankError as exc:
+            self.ui.notice(f"Skipping {q.id}: the drill is broken ({exc}).")
+            return None
+        self.ui.show_question(q, tables, progress, leech)
+        start = self.clock()
+        hints = 0
+        while True:
+            text = self.ui.read_answer(q)
+            command = (text or "").strip().lower() if text is not None else ":quit"
+            if command == ":quit":
+                return "quit"
+            if command == ":skip":
+                return "skip"
+            if command == ":hint":
+                hint = q.hints[hints] if hints < len(q.hints) else None
+                hints += hint is not None
+                self.ui.show_hint(q, hints, hint)
+                continue
+            if command == ":reveal":
+                verdict = Verdict("wrong", "Revealed: the reference answer is below.", {"revealed": True})
+                break
+            if not command and q.kind != "recall":
+                self.ui.notice("The answer is empty: type an answer, or :skip, :hint, :reveal, :quit.")
+                continue
+            try:
+                verdict = self.judge(q, text)
+            except BankError as exc:
+                self.ui.notice(f"Skipping {q.id}: the drill is broken ({exc}).")
+                return None
+            except DrillError as exc:
+                self.ui.notice(f"Could not judge the answer: {exc}")
+                continue
+            break
+        now = self.clock()
+        elapsed = (now - start).total_seconds()
+        revealed = bool(verdict.details.get("revealed"))
+        card_before = self.store.card(q.id)
+        if q.kind == "recall" and not revealed:
+            # the model answer first, then the person's own rating
+            result = Result(verdict, sched.GOOD, elapsed, hints, None, now, self_rated=True, mode=self.mode)
+            self.ui.show_result(q, result)
+            answer = self.ui.ask_rating(q, result)
+            if answer == "quit":
+                return "quit"
+            rating = auto = answer if isinstance(answer, int) else sched.GOOD
+            verdict_name = "self"
+        else:
+            rating = auto = sched.rating_for(verdict.outcome, elapsed, q.time_target, hints)
+            verdict_name = "revealed" if revealed else verdict.outcome
+        card_after = self._schedule(q, card_before, rating, now)
+        saved = self.store.record(
+            Review(q.id, iso(now), rating, auto, verdict_name, int(elapsed * 1000), text or "", self.mode,
+                   q.content_hash, hints),
+            card_after, card_before)
+        next_due = sched.due_of(card_after) if card_after else None
+        if q.kind == "recall" and not revealed:
+            result.rating, result.next_due = rating, next_due
+            self.ui.notice(f"Rated {sched.RATING_NAMES[rating]}"
+                           + (f"; next: {sched.describe_wait(next_due - now)}." if next_due else "."))
+            return result, card_after
+        result = Result(verdict, rating, elapsed, hints, next_due, now, revealed, False, self.mode)
+        self.ui.show_result(q, result)
+        change = self.ui.ask_rating(q, result)
+        if change == "quit":
+            return "quit"
+        if isinstance(change, int) and change != rating:
+            card_after = self._schedule(q, card_before, change, now)
+            self.store.rerate(saved.id, change, card_after)
+            result.rating = change
+            result.next_due = sched.due_of(card_after) if card_after else None
+            self.ui.notice(f"Rated {sched.RATING_NAMES[change]}"
+                           + (f"; next: {sched.describe_wait(result.next_due - now)}." if result.next_due else "."))
+        return result, card_after
+
+    def _schedule(self, q: Question, card_before: dict | None, rating: int, now: dt.datetime) -> dict | None:
+        if self.mode == "cram":
+            return None  # practice only: the schedule stays as it was
+        return sched.review(card_before, q.id, rating, now, self.settings, drill_day(now, self.settings.rollover_hour))
+
+
+def _sql_tables(q: Question) -> list:
+    from drills.judge.sql import describe_tables
+
+    return describe_tables(q)
+
+
+def streak(store: Store, settings: sched.Settings, now: dt.datetime) -> int:
+    """Consecutive drill days with at least one review, ending today (or yesterday)."""
+    shift = f"-{settings.rollover_hour} hours"
+    days = {dt.date.fromisoformat(d) for (d,) in store.db.execute(
+        "SELECT DISTINCT date(reviewed_at, 'localtime', ?) FROM reviews", (shift,))}
+    day = drill_day(now, settings.rollover_hour)
+    if day not in days:
+        day -= dt.timedelta(days=1)
+    n = 0
+    while day in days:
+        n += 1
+        day -= dt.timedelta(days=1)
+    return n
+
+
+def due_tomorrow(store: Store, questions: Mapping[str, Question], settings: sched.Settings, now: dt.datetime) -> int:
+    end = day_start(now, settings.rollover_hour) + dt.timedelta(days=2)
+    suspended = store.suspended()
+    return sum(1 for d, _ in store.due_before(iso(end)) if d in questions and d not in suspended)
+
+
+def forecast(store: Store, questions: Mapping[str, Question], settings: sched.Settings, now: dt.datetime,
+             days: int = 7) -> list[tuple[dt.date, int]]:
+    """Reviews falling due on each of the next `days` drill days (today includes what is overdue)."""
+    start = day_start(now, settings.rollover_hour)
+    suspended = store.suspended()
+    counts = [0] * days
+    for d, due in store.due_before(iso(start + dt.timedelta(days=days))):
+        if d in questions and d not in suspended:
+            index = max(0, (dt.datetime.fromisoformat(due) - start).days)
+            counts[index] += 1
+    first = drill_day(now, settings.rollover_hour)
+    return [(first + dt.timedelta(days=i), counts[i]) for i in range(days)]

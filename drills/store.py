@@ -1,0 +1,348 @@
+"""The progress database: SQLite in WAL mode, one transaction per review.
+
+A review and the card it produces are committed together before the next prompt, so
+Ctrl-C, a closed terminal or `kill -9` loses at most the answer being typed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from drills.errors import DrillError
+
+SCHEMA_VERSION = 1
+DB_NAME = "progress.sqlite3"
+
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE cards (
+        drill_id TEXT PRIMARY KEY,
+        card TEXT NOT NULL,            -- fsrs Card.to_dict() as JSON
+        due TEXT NOT NULL,             -- UTC ISO 8601, copied out of the card for the queue
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX cards_due ON cards (due);
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        uid TEXT NOT NULL UNIQUE,      -- stable across export/import
+        drill_id TEXT NOT NULL,
+        reviewed_at TEXT NOT NULL,     -- UTC ISO 8601
+        rating INTEGER NOT NULL,       -- 1 again, 2 hard, 3 good, 4 easy (after any override)
+        auto_rating INTEGER NOT NULL,  -- what the verdict and time gave
+        verdict TEXT NOT NULL,         -- correct | wrong | error | timeout | revealed | self
+        elapsed_ms INTEGER NOT NULL,
+        answer TEXT NOT NULL,
+        mode TEXT NOT NULL,            -- today | mock | cram
+        content_hash TEXT NOT NULL,
+        hints INTEGER NOT NULL DEFAULT 0,
+        card_before TEXT               -- the card before this review, for undo; NULL when new
+    );
+    CREATE INDEX reviews_drill ON reviews (drill_id, reviewed_at);
+    CREATE INDEX reviews_time ON reviews (reviewed_at);
+    CREATE TABLE suspended (drill_id TEXT PRIMARY KEY, since TEXT NOT NULL);
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+}
+
+
+@dataclass(frozen=True)
+class Review:
+    drill_id: str
+    reviewed_at: str
+    rating: int
+    auto_rating: int
+    verdict: str
+    elapsed_ms: int
+    answer: str
+    mode: str
+    content_hash: str
+    hints: int = 0
+    uid: str = ""
+    id: int = 0
+
+
+def default_home() -> Path:
+    env = os.environ.get("DRILL_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("drill", appauthor=False))
+
+
+class Store:
+    """One open progress database. Safe to open from two terminals at once."""
+
+    def __init__(self, home: Path | None = None, path: Path | None = None):
+        self.home = Path(home) if home else default_home()
+        self.path = path or self.home / DB_NAME
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = FULL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            hint = ("free some space and try again" if "full" in str(exc) else
+                    "if the file is damaged, move it away and restore a backup with `drill import`")
+            raise DrillError(f"cannot open the progress store {self.path}: {exc}; {hint}") from None
+        except OSError as exc:
+            raise DrillError(f"cannot create the progress store in {self.path.parent}: {exc.strerror}") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT: all or nothing, and writers queue instead of failing."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise DrillError(f"the progress store is busy or unwritable ({exc}); try again") from None
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self.db.execute("ROLLBACK")
+            raise DrillError(f"could not save progress ({exc}); nothing from this step was written. "
+                             "If the disk is full, free some space and answer again.") from None
+
+    def _migrate(self) -> None:
+        version = self._check_version()
+        if version == SCHEMA_VERSION:
+            return
+        with self.transaction() as db:
+            # read again under the write lock: another terminal may have migrated meanwhile
+            for target in range(self._check_version() + 1, SCHEMA_VERSION + 1):
+                for statement in _statements(MIGRATIONS[target]):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {target}")
+
+    def _check_version(self) -> int:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise DrillError(f"the progress store {self.path} was written by a newer drill (schema {version}, "
+                             f"this drill knows {SCHEMA_VERSION}); upgrade drill to use it. Nothing was changed.")
+        return version
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    # cards
+    def card(self, drill_id: str) -> dict | None:
+        row = self.db.execute("SELECT card FROM cards WHERE drill_id = ?", (drill_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def cards(self) -> dict[str, dict]:
+        return {d: json.loads(c) for d, c in self.db.execute("SELECT drill_id, card FROM cards")}
+
+    def due_before(self, when: str) -> list[tuple[str, str]]:
+        return self.db.execute("SELECT drill_id, due FROM cards WHERE due <= ? ORDER BY due", (when,)).fetchall()
+
+    # reviews
+    def record(self, review: Review, card_after: dict | None, card_before: dict | None) -> Review:
+        """Save a review and the card it produced, in one transaction. Returns it with id and uid."""
+        uid = review.uid or uuid.uuid4().hex
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO reviews (uid, drill_id, reviewed_at, rating, auto_rating, verdict, elapsed_ms, answer,"
+                " mode, content_hash, hints, card_before) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (uid, review.drill_id, review.reviewed_at, review.rating, review.auto_rating, review.verdict,
+                 int(review.elapsed_ms), review.answer, review.mode, review.content_hash, review.hints,
+                 json.dumps(card_before) if card_before is not None else None))
+            if card_after is not None:
+                self._put_card(db, review.drill_id, card_after, review.reviewed_at)
+        return Review(**{**asdict(review), "uid": uid, "id": cur.lastrowid})
+
+    def rerate(self, review_id: int, rating: int, card_after: dict | None) -> None:
+        """The user changed the rating on the result screen: keep both, reschedule the card."""
+        with self.transaction() as db:
+            row = db.execute("SELECT drill_id, reviewed_at FROM reviews WHERE id = ?", (review_id,)).fetchone()
+            if row is None:
+                raise DrillError(f"no review {review_id}")
+            db.execute("UPDATE reviews SET rating = ? WHERE id = ?", (rating, review_id))
+            if card_after is not None:
+                self._put_card(db, row[0], card_after, row[1])
+
+    @staticmethod
+    def _put_card(db: sqlite3.Connection, drill_id: str, card: dict, when: str) -> None:
+        db.execute(
+            "INSERT INTO cards (drill_id, card, due, updated_at) VALUES (?,?,?,?) "
+            "ON CONFLICT (drill_id) DO UPDATE SET card = excluded.card, due = excluded.due, "
+            "updated_at = excluded.updated_at",
+            (drill_id, json.dumps(card), _utc_text(card["due"]), when))
+
+    def reviews(self, since: str | None = None, drill_id: str | None = None, mode: str | None = None) -> list[Review]:
+        sql = "SELECT " + ", ".join(f.name for f in fields(Review)) + " FROM reviews WHERE 1=1"
+        args: list[Any] = []
+        if since:
+            sql += " AND reviewed_at >= ?"
+            args.append(since)
+        if drill_id:
+            sql += " AND drill_id = ?"
+            args.append(drill_id)
+        if mode:
+            sql += " AND mode = ?"
+            args.append(mode)
+        return [Review(*row) for row in self.db.execute(sql + " ORDER BY id", args)]
+
+    def review_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM reviews").fetchone()[0]
+
+    def counts_since(self, since: str) -> tuple[int, int]:
+        """(reviews of known drills, drills started) in scheduled modes since `since`."""
+        row = self.db.execute(
+            "SELECT count(*) FILTER (WHERE card_before IS NOT NULL), count(*) FILTER (WHERE card_before IS NULL) "
+            "FROM reviews WHERE reviewed_at >= ? AND mode != 'cram'", (since,)).fetchone()
+        return row[0], row[1]
+
+    def failures(self) -> dict[str, int]:
+        """Scheduled reviews rated Again, per drill: the leech count."""
+        return dict(self.db.execute(
+            "SELECT drill_id, count(*) FROM reviews WHERE rating = 1 AND mode != 'cram' GROUP BY drill_id"))
+
+    def review_days(self) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT substr(reviewed_at, 1, 10) FROM reviews ORDER BY 1")]
+
+    def undo_last(self) -> Review | None:
+        """Remove the newest review and put its drill's card back as it was."""
+        with self.transaction() as db:
+            row = db.execute("SELECT id, card_before FROM reviews ORDER BY id DESC LIMIT 1").fetchone()
+            if row is None:
+                return None
+            review = self.reviews_by_id(row[0])
+            db.execute("DELETE FROM reviews WHERE id = ?", (row[0],))
+            if review.mode == "cram":
+                return review
+            if row[1] is None:
+                db.execute("DELETE FROM cards WHERE drill_id = ?", (review.drill_id,))
+            else:
+                self._put_card(db, review.drill_id, json.loads(row[1]), review.reviewed_at)
+        return review
+
+    def reviews_by_id(self, review_id: int) -> Review:
+        row = self.db.execute("SELECT " + ", ".join(f.name for f in fields(Review)) + " FROM reviews WHERE id = ?",
+                              (review_id,)).fetchone()
+        return Review(*row)
+
+    # suspensions, resets
+    def suspend(self, drill_id: str, when: str) -> bool:
+        with self.transaction() as db:
+            return db.execute("INSERT OR IGNORE INTO suspended VALUES (?, ?)", (drill_id, when)).rowcount == 1
+
+    def unsuspend(self, drill_id: str) -> bool:
+        with self.transaction() as db:
+            return db.execute("DELETE FROM suspended WHERE drill_id = ?", (drill_id,)).rowcount == 1
+
+    def suspended(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT drill_id FROM suspended")}
+
+    def reset(self, drill_id: str | None) -> int:
+        """Forget a drill's progress (or everyone's): card and reviews. Returns reviews removed."""
+        with self.transaction() as db:
+            if drill_id is None:
+                n = db.execute("DELETE FROM reviews").rowcount
+                db.execute("DELETE FROM cards")
+            else:
+                n = db.execute("DELETE FROM reviews WHERE drill_id = ?", (drill_id,)).rowcount
+                db.execute("DELETE FROM cards WHERE drill_id = ?", (drill_id,))
+        return n
+
+    def known_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT drill_id FROM cards UNION SELECT drill_id FROM reviews")}
+
+    # settings
+    def settings(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT key, value FROM settings"))
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.transaction() as db:
+            if value is None:
+                db.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                db.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           (key, value))
+
+    # export / import
+    def export(self) -> dict[str, Any]:
+        cols = [f.name for f in fields(Review) if f.name != "id"] + ["card_before"]
+        reviews = [dict(zip(cols, row, strict=True)) for row in
+                   self.db.execute("SELECT " + ", ".join(cols) + " FROM reviews ORDER BY id")]
+        return {
+            "format": "drill-progress", "schema": SCHEMA_VERSION,
+            "cards": [{"drill_id": d, "card": json.loads(c), "updated_at": u}
+                      for d, c, u in self.db.execute("SELECT drill_id, card, updated_at FROM cards ORDER BY drill_id")],
+            "reviews": reviews,
+            "suspended": [{"drill_id": d, "since": s} for d, s in self.db.execute("SELECT * FROM suspended")],
+            "settings": self.settings(),
+        }
+
+    def import_(self, data: dict[str, Any]) -> tuple[int, int]:
+        """Merge an export: reviews by uid (never twice), cards where the import is newer.
+        Returns (reviews added, cards updated)."""
+        if not isinstance(data, dict) or data.get("format") != "drill-progress":
+            raise DrillError("not a drill progress export (expected the JSON written by `drill export`)")
+        if int(data.get("schema", 0)) > SCHEMA_VERSION:
+            raise DrillError("this export comes from a newer drill; upgrade drill to import it")
+        added = updated = 0
+        try:
+            with self.transaction() as db:
+                for r in data.get("reviews", []):
+                    cur = db.execute(
+                        "INSERT OR IGNORE INTO reviews (uid, drill_id, reviewed_at, rating, auto_rating, verdict,"
+                        " elapsed_ms, answer, mode, content_hash, hints, card_before) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (r["uid"], r["drill_id"], r["reviewed_at"], int(r["rating"]), int(r["auto_rating"]),
+                         r["verdict"], int(r["elapsed_ms"]), r["answer"], r["mode"], r["content_hash"],
+                         int(r.get("hints", 0)), r.get("card_before")))
+                    added += cur.rowcount
+                for c in data.get("cards", []):
+                    row = db.execute("SELECT updated_at FROM cards WHERE drill_id = ?", (c["drill_id"],)).fetchone()
+                    if row is None or row[0] < c["updated_at"]:
+                        self._put_card(db, c["drill_id"], c["card"], c["updated_at"])
+                        updated += 1
+                for s in data.get("suspended", []):
+                    db.execute("INSERT OR IGNORE INTO suspended VALUES (?, ?)", (s["drill_id"], s["since"]))
+                for key, value in data.get("settings", {}).items():
+                    db.execute("INSERT OR IGNORE INTO settings VALUES (?, ?)", (key, str(value)))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DrillError(f"the export is damaged ({type(exc).__name__}: {exc}); nothing was imported") from None
+        return added, updated
+
+    def integrity(self) -> str:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _statements(script: str) -> list[str]:
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def _utc_text(value: str) -> str:
+    """Card due times as sortable UTC text: 2026-01-01T00:10:00+00:00."""
+    import datetime as dt
+
+    when = dt.datetime.fromisoformat(value)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")

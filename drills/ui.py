@@ -1,0 +1,130 @@
+"""The two ways a session talks to a person: a terminal with an editor, or plain text on pipes.
+
+Without a terminal, answers are read from standard input, each ended by a line holding
+only `---`; `:skip`, `:hint`, `:reveal` and `:quit` work as answers; output has no colour.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from drills import render
+from drills import scheduler as sched
+from drills.model import Question
+from drills.session import Progress, Result, Summary
+
+END_OF_ANSWER = "---"
+
+
+class PlainUI:
+    def __init__(self, stdin: TextIO | None = None, console=None):
+        self.stdin = stdin or sys.stdin
+        self.out = console or render.console()
+
+    def notice(self, text: str) -> None:
+        self.out.print(text, markup=False)
+
+    def show_question(self, q: Question, tables: list | None, progress: Progress, leech: bool) -> None:
+        render.session_question(self.out, q, tables, progress, leech)
+        self.out.print(f"Answer below; end it with a line '{END_OF_ANSWER}'. Or :hint, :skip, :reveal, :quit.")
+
+    def _block(self) -> str | None:
+        lines = []
+        for line in self.stdin:
+            if line.rstrip("\r\n").strip() == END_OF_ANSWER:
+                return "".join(lines)
+            lines.append(line)
+        return "".join(lines) if lines else None
+
+    def read_answer(self, q: Question) -> str | None:
+        return self._block()
+
+    def show_hint(self, q: Question, number: int, hint: str | None) -> None:
+        render.hint(self.out, number, hint)
+
+    def show_result(self, q: Question, result: Result) -> None:
+        render.session_result(self.out, q, result)
+
+    def ask_rating(self, q: Question, result: Result) -> int | str | None:
+        if not result.self_rated:
+            return None  # ratings come from the verdict; a terminal can change them
+        self.out.print("Rate yourself: again, hard, good or easy (1-4), then a line '---'.")
+        text = self._block()
+        if text is None:
+            return "quit"
+        return parse_rating(text) or sched.GOOD
+
+    def show_summary(self, summary: Summary) -> None:
+        render.summary(self.out, summary)
+
+
+def parse_rating(text: str) -> int | None:
+    word = text.strip().lower()
+    if word in ("1", "2", "3", "4"):
+        return int(word)
+    return sched.RATING_BY_NAME.get(word) or next(
+        (v for k, v in sched.RATING_BY_NAME.items() if word and k.startswith(word)), None)
+
+
+class TerminalUI(PlainUI):
+    """A multi-line editor with highlighting and history; Esc Enter submits."""
+
+    def __init__(self, home: Path):
+        super().__init__()
+        self.home = home
+        self._sessions: dict[str, object] = {}
+
+    def _prompt(self, kind: str):
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import FileHistory
+
+        if kind not in self._sessions:
+            lexer = None
+            try:
+                from prompt_toolkit.lexers import PygmentsLexer
+                from pygments.lexers.python import PythonLexer
+                from pygments.lexers.sql import SqlLexer
+
+                lexer = PygmentsLexer({"sql": SqlLexer, "python": PythonLexer}.get(kind, SqlLexer)) \
+                    if kind in ("sql", "python") else None
+            except ImportError:
+                pass
+            self.home.mkdir(parents=True, exist_ok=True)
+            self._sessions[kind] = PromptSession(
+                history=FileHistory(str(self.home / f"history-{kind}")), lexer=lexer, multiline=True,
+                enable_open_in_editor=True,
+            )
+        return self._sessions[kind]
+
+    def show_question(self, q: Question, tables: list | None, progress: Progress, leech: bool) -> None:
+        render.session_question(self.out, q, tables, progress, leech)
+        self.out.print("[dim]Esc Enter submits · Ctrl-X Ctrl-E opens $EDITOR · :hint :skip :reveal :quit[/]")
+
+    def read_answer(self, q: Question) -> str | None:
+        default = q.starter if q.kind == "python" else ""
+        try:
+            return self._prompt(q.kind).prompt("› ", default=default)
+        except EOFError:
+            return None
+
+    def ask_rating(self, q: Question, result: Result) -> int | str | None:
+        from prompt_toolkit import prompt
+
+        if result.self_rated:
+            question = "Rate yourself: 1 again · 2 hard · 3 good · 4 easy (Enter = good, q = quit) "
+        else:
+            question = f"Enter: next · 1-4 to rate otherwise (now {sched.RATING_NAMES[result.rating]}) · q: quit "
+        while True:
+            try:
+                text = prompt(question)
+            except (EOFError, KeyboardInterrupt):
+                return "quit"
+            if text.strip().lower() in ("q", ":quit", "quit"):
+                return "quit"
+            if not text.strip():
+                return sched.GOOD if result.self_rated else None
+            rating = parse_rating(text)
+            if rating:
+                return rating

@@ -1,0 +1,276 @@
+"""`drill today` and the commands around it, driven as a person would: through stdin and a pty."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from drills.cli import cli
+from drills.store import Store
+
+from .conftest import FIXTURE_BANK
+
+ROOT = Path(__file__).resolve().parents[1]
+TOP_EARNER = ("SELECT department, name FROM emp QUALIFY dense_rank() OVER "
+              "(PARTITION BY department ORDER BY salary DESC NULLS LAST) = 1")
+RUNNING = "SELECT day, sum(amount) OVER (ORDER BY day) AS total FROM sales ORDER BY day"
+
+
+def answers(*blocks: str) -> str:
+    return "".join(f"{b}\n---\n" for b in blocks)
+
+
+def drill(home: Path, *args: str, input: str | None = None):
+    return CliRunner().invoke(cli, ["--home", str(home), "--no-builtin", "--bank", str(FIXTURE_BANK), *args],
+                              input=input)
+
+
+def test_a_whole_session_through_stdin(tmp_path):
+    # new drills come easy first, topics taking turns: concepts, probability, sql, sql
+    result = drill(tmp_path, "today", input=answers(
+        "It skips NULLs", "good",       # recall: the answer, then the self-rating
+        ":hint", "1/11",                # a hint, then a wrong answer: Again, back in a minute
+        ":skip",                        # running-total goes to the back of the queue
+        TOP_EARNER,
+        RUNNING,
+        ":reveal",                      # the numeric drill is back from its learning step
+        ":quit"))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.index("COUNT and NULL") < out.index("Sum of seven") < out.index("Top earner per department")
+    assert "Rated good; next: in 10 minutes." in out
+    assert "Hint 1: Count the pairs." in out
+    assert "Wrong: 1/11 = 1/11 (≈ 0.0909091), expected 1/6 (≈ 0.166667)." in out
+    assert "rated again · next: in 1 minute" in out
+    assert "Correct: same rows as the reference." in out
+    assert "Revealed: the reference answer is below." in out
+    assert "5 drills · 3 correct (60%)" in out
+    assert "streak: 1 day" in out
+    assert "\x1b[" not in out  # no colours or cursor movement without a terminal
+    store = Store(tmp_path)
+    reviews = store.reviews()
+    assert [(r.drill_id, r.verdict, r.rating, r.hints) for r in reviews] == [
+        ("concepts/null-in-count", "self", 3, 0),
+        ("probability/two-dice-seven", "wrong", 1, 1),
+        ("sql/top-earner", "correct", 4, 0),
+        ("sql/running-total", "correct", 4, 0),
+        ("probability/two-dice-seven", "revealed", 1, 0),
+    ]
+    assert reviews[2].answer.strip() == TOP_EARNER
+    assert all(r.mode == "today" and r.content_hash for r in reviews)
+
+
+def test_nothing_due(tmp_path):
+    drill(tmp_path, "config", "new-per-day", "0")
+    result = drill(tmp_path, "today", input="")
+    assert result.exit_code == 0
+    assert result.output.startswith("Nothing due now. Due tomorrow: 0.")
+
+
+def test_end_of_input_stops_cleanly_and_keeps_answers(tmp_path):
+    result = drill(tmp_path, "today", input=answers("x", "easy", "1/6"))
+    assert result.exit_code == 0, result.output
+    assert "Stopped early; every answer so far is saved." in result.output
+    assert len(Store(tmp_path).reviews()) == 2
+
+
+def test_cram_leaves_the_schedule_alone(tmp_path):
+    drill(tmp_path, "today", input=answers("x", "good", "1/6", ":quit"))
+    before = Store(tmp_path).cards()
+    result = drill(tmp_path, "cram", "--topic", "probability", input=answers("1/11", ":quit"))
+    assert result.exit_code == 0, result.output
+    assert "practice only: the schedule is unchanged" in result.output
+    store = Store(tmp_path)
+    assert store.cards() == before
+    assert [r.mode for r in store.reviews()] == ["today", "today", "cram"]
+    assert drill(tmp_path, "cram", "--tag", "nope").output == "Error: no drills match those filters; see `drill list`\n"
+
+
+def test_undo_suspend_reset(tmp_path):
+    drill(tmp_path, "today", input=answers("x", "good", "1/6", ":quit"))
+    result = drill(tmp_path, "undo")
+    assert result.output.startswith("undid the today review of probability/two-dice-seven")
+    assert Store(tmp_path).card("probability/two-dice-seven") is None
+    assert drill(tmp_path, "suspend", "sql/top-earner").output == "suspended sql/top-earner\n"
+    assert drill(tmp_path, "suspend", "sql/nope").exit_code == 2
+    out = drill(tmp_path, "today", input=answers("1/6", RUNNING, ":quit")).output
+    assert "Top earner" not in out
+    assert drill(tmp_path, "unsuspend", "sql/top-earner").exit_code == 0
+    assert drill(tmp_path, "reset", "--all", input="n\n").exit_code == 1
+    assert Store(tmp_path).review_count() == 3
+    result = drill(tmp_path, "reset", "--all", input="y\n")
+    assert "forgot ALL progress (3 reviews)" in result.output
+    assert drill(tmp_path, "undo").output == "Error: nothing to undo: no reviews yet\n"
+
+
+def test_export_import_due_config_orphans_leeches(tmp_path):
+    home_a, home_b = tmp_path / "a", tmp_path / "b"
+    drill(home_a, "today", input=answers("x", "good", "1/11", ":quit"))
+    backup = tmp_path / "backup.json"
+    assert drill(home_a, "export", str(backup)).output == f"exported 2 reviews to {backup}\n"
+    assert drill(home_b, "import", str(backup)).output == "imported 2 new reviews, updated 2 cards\n"
+    assert drill(home_b, "import", str(backup)).output == "imported 0 new reviews, updated 0 cards\n"
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "drill-progress",\n "reviews": [}')
+    assert drill(home_b, "import", str(bad)).output.startswith(f"Error: {bad}:2: not valid JSON")
+
+    due = drill(home_b, "due").output
+    assert due.startswith("due now: 0 · new today: 2 · learning later today: 2")
+    assert len(due.splitlines()) == 8
+
+    assert drill(home_b, "config", "interview-date", "tomorrow").output.startswith(
+        "Error: 'tomorrow' is not a valid interview-date")
+    assert drill(home_b, "config", "learning-steps", "2m 15m").output == "learning-steps = 120s 900s\n"
+    assert "learning-steps = 120s 900s" in drill(home_b, "config").output
+
+    store = Store(home_b)
+    store.record(store.reviews()[0].__class__("old/removed", "2026-01-01T00:00:00.000000+00:00", 1, 1, "wrong",
+                                              10, "x", "today", "h"), None, None)
+    for _ in range(7):
+        store.record(store.reviews()[1].__class__("probability/two-dice-seven", "2026-01-01T00:00:00.000000+00:00",
+                                                  1, 1, "wrong", 10, "x", "today", "h"), None, None)
+    assert drill(home_b, "orphans").output == "old/removed\n"
+    assert drill(home_b, "leeches").output == "probability/two-dice-seven  failed 8 times  Sum of seven\n"
+    out = drill(home_b, "cram", "--topic", "probability", input=answers(":quit")).output
+    assert "This drill keeps slipping (a leech)" in out
+
+
+def test_newer_store_is_refused(tmp_path):
+    Store(tmp_path).close()
+    with sqlite3.connect(tmp_path / "progress.sqlite3") as db:
+        db.execute("PRAGMA user_version = 99")
+    result = drill(tmp_path, "today", input="")
+    assert result.exit_code == 1
+    assert "written by a newer drill (schema 99" in result.output
+
+
+def spawn(home: Path, *args: str, **kwargs) -> subprocess.Popen:
+    env = {**os.environ, "DRILL_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "drills", "--no-builtin", "--bank", str(FIXTURE_BANK), *args],
+                            env=env, cwd=ROOT, **kwargs)
+
+
+def wait_for_reviews(home: Path, n: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (home / "progress.sqlite3").exists():
+            with sqlite3.connect(home / "progress.sqlite3", timeout=5) as db:
+                try:
+                    if db.execute("SELECT count(*) FROM reviews").fetchone()[0] >= n:
+                        return
+                except sqlite3.OperationalError:
+                    pass
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {n} reviews after {timeout}s")
+
+
+def test_sigkill_mid_session_loses_no_answered_review(tmp_path):
+    proc = spawn(tmp_path, "today", stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                 text=True)
+    proc.stdin.write(answers("x", "good", "1/6", RUNNING))
+    proc.stdin.flush()
+    wait_for_reviews(tmp_path, 3)
+    proc.stdin.write("SELECT half of an answer")  # being typed when the process dies
+    proc.stdin.flush()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    proc.stdin.close()
+    store = Store(tmp_path)
+    assert store.integrity() == "ok"
+    assert [r.drill_id for r in store.reviews()] == ["concepts/null-in-count", "probability/two-dice-seven",
+                                                    "sql/running-total"]
+    assert len(store.cards()) == 3
+
+
+def test_two_sessions_at_once(tmp_path):
+    procs = [spawn(tmp_path, "today", stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                   text=True) for _ in range(2)]
+    outs = [p.communicate(answers("x", "good", "1/6", RUNNING, TOP_EARNER, ":quit"), timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    store = Store(tmp_path)
+    assert store.integrity() == "ok"
+    assert store.review_count() == 8
+    assert len(store.cards()) == 4
+
+
+def test_a_real_terminal_session(tmp_path):
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: drill in a pseudo-terminal
+        os.environ.update({"DRILL_HOME": str(tmp_path), "PYTHONPATH": str(ROOT), "TERM": "xterm",
+                           "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": "100", "LINES": "40"})
+        os.execv(sys.executable, [sys.executable, "-m", "drills", "--no-builtin", "--bank", str(FIXTURE_BANK),
+                                  "today"])
+    import fcntl
+    import struct
+    import termios
+
+    LIVE = b"\x1b[?2004h"
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+    screen = b""
+
+    def read_until(text: bytes, timeout: float = 30) -> None:
+        nonlocal screen
+        deadline = time.monotonic() + timeout
+        while text not in screen:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"{text!r} never appeared; screen tail: {screen[-600:]!r}")
+            ready, _, _ = select.select([fd], [], [], left)
+            if ready:
+                try:
+                    screen += os.read(fd, 65536)
+                except OSError:
+                    break
+
+    def answer_at_prompt(n: int, text: bytes) -> None:
+        """Wait for the n-th prompt to be live (it turns on bracketed paste), then type and submit."""
+        deadline = time.monotonic() + 30
+        while screen.count(LIVE) < n and time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                grab()
+        assert screen.count(LIVE) >= n, screen[-600:]
+        os.write(fd, text)
+
+    def grab() -> None:
+        nonlocal screen
+        try:
+            screen += os.read(fd, 65536)
+        except OSError:
+            pass
+
+    try:
+        read_until(b"COUNT and NULL")
+        answer_at_prompt(1, b"It skips them\x1b\r")     # Esc Enter submits the multi-line answer
+        read_until(b"Rate yourself")
+        answer_at_prompt(2, b"3\r")
+        read_until(b"Sum of seven")
+        answer_at_prompt(3, b"1/6\x1b\r")
+        read_until(b"correct")
+        read_until(b"1-4 to rate otherwise")
+        answer_at_prompt(4, b"2\r")                      # override the rating on the result screen
+        read_until(b"Rated hard")
+        read_until(b"Running total in order")
+        answer_at_prompt(5, b":quit\x1b\r")
+        read_until(b"summary")
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+    reviews = Store(tmp_path).reviews()
+    assert [(r.drill_id, r.rating) for r in reviews] == [("concepts/null-in-count", 3),
+                                                        ("probability/two-dice-seven", 2)]
+    assert reviews[1].auto_rating == 4

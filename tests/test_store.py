@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import json
+import multiprocessing
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from drills.errors import DrillError
+from drills.store import SCHEMA_VERSION, Review, Store
+
+CARD = {"card_id": 1, "state": 2, "step": None, "stability": 3.1, "difficulty": 5.0,
+        "due": "2026-03-05T09:00:00+00:00", "last_review": "2026-03-02T09:00:00+00:00"}
+
+
+def review(drill_id="sql/a", when="2026-03-02T09:00:00.000000+00:00", rating=3, answer="SELECT 1", mode="today"):
+    return Review(drill_id, when, rating, rating, "correct", 4200, answer, mode, "abc123")
+
+
+def test_record_and_read_back(tmp_path):
+    with Store(tmp_path) as store:
+        saved = store.record(review(), CARD, None)
+        assert saved.id == 1 and len(saved.uid) == 32
+        assert store.card("sql/a") == CARD
+        assert store.reviews() == [saved]
+        assert store.due_before("2026-03-06") == [("sql/a", "2026-03-05T09:00:00.000000+00:00")]
+    assert (tmp_path / "progress.sqlite3").exists()
+    with sqlite3.connect(tmp_path / "progress.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_undo_restores_the_card_before(tmp_path):
+    store = Store(tmp_path)
+    store.record(review(), CARD, None)
+    later = {**CARD, "due": "2026-03-20T09:00:00+00:00"}
+    store.record(review(when="2026-03-05T09:00:00.000000+00:00"), later, CARD)
+    assert store.undo_last().reviewed_at.startswith("2026-03-05")
+    assert store.card("sql/a") == CARD
+    store.undo_last()
+    assert store.card("sql/a") is None  # back to new
+    assert store.undo_last() is None
+
+
+def test_rerate_keeps_both_ratings(tmp_path):
+    store = Store(tmp_path)
+    saved = store.record(review(rating=1), CARD, None)
+    store.rerate(saved.id, 3, {**CARD, "due": "2026-04-01T00:00:00+00:00"})
+    (r,) = store.reviews()
+    assert (r.auto_rating, r.rating) == (1, 3)
+    assert store.card("sql/a")["due"].startswith("2026-04-01")
+
+
+def test_a_newer_store_is_refused_untouched(tmp_path):
+    Store(tmp_path).close()
+    path = tmp_path / "progress.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = path.read_bytes()
+    with pytest.raises(DrillError, match=r"written by a newer drill \(schema 2, this drill knows 1\); upgrade"):
+        Store(tmp_path)
+    assert path.read_bytes() == before
+
+
+def test_corrupt_store_is_a_clear_error(tmp_path):
+    (tmp_path / "progress.sqlite3").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(DrillError, match="cannot open the progress store"):
+        Store(tmp_path)
+
+
+def test_suspend_reset_settings(tmp_path):
+    store = Store(tmp_path)
+    assert store.suspend("sql/a", "t") and not store.suspend("sql/a", "t")
+    assert store.suspended() == {"sql/a"}
+    assert store.unsuspend("sql/a") and not store.unsuspend("sql/a")
+    store.record(review(), CARD, None)
+    store.record(review("sql/b"), CARD, None)
+    assert store.reset("sql/a") == 1
+    assert store.card("sql/a") is None and store.card("sql/b") == CARD
+    assert store.reset(None) == 1 and store.review_count() == 0
+    store.set_setting("new-per-day", "5")
+    assert store.settings() == {"new-per-day": "5"}
+    store.set_setting("new-per-day", None)
+    assert store.settings() == {}
+
+
+def test_import_merges_and_never_duplicates(tmp_path):
+    a = Store(tmp_path / "a")
+    a.record(review(), CARD, None)
+    a.suspend("sql/z", "t")
+    exported = json.loads(json.dumps(a.export()))
+    b = Store(tmp_path / "b")
+    b.record(review("sql/b"), CARD, None)
+    assert b.import_(exported) == (1, 1)
+    assert b.import_(exported) == (0, 0)
+    assert sorted(r.drill_id for r in b.reviews()) == ["sql/a", "sql/b"]
+    assert b.suspended() == {"sql/z"}
+
+
+def test_damaged_import_changes_nothing(tmp_path):
+    store = Store(tmp_path)
+    data = Store(tmp_path / "src")
+    data.record(review(), CARD, None)
+    exported = data.export()
+    del exported["reviews"][0]["rating"]
+    with pytest.raises(DrillError, match="the export is damaged"):
+        store.import_(exported)
+    assert store.review_count() == 0
+    with pytest.raises(DrillError, match="not a drill progress export"):
+        store.import_({"hello": 1})
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.text(max_size=200), st.integers(1, 4), st.sampled_from(["today", "mock", "cram"])),
+                min_size=1, max_size=8))
+def test_export_import_round_trip(tmp_path_factory, items):
+    src = Store(tmp_path_factory.mktemp("src"))
+    for i, (answer, rating, mode) in enumerate(items):
+        src.record(review(f"sql/d{i % 3}", f"2026-03-02T09:00:{i:02d}.000000+00:00", rating, answer, mode),
+                   CARD, None)
+    dst = Store(tmp_path_factory.mktemp("dst"))
+    dst.import_(json.loads(json.dumps(src.export())))
+    assert dst.export() == src.export()
+
+
+def _writer(home, name, n):
+    store = Store(home)
+    for i in range(n):
+        store.record(review(f"sql/{name}{i}", answer=f"{name}{i}"), CARD, None)
+    store.close()
+
+
+def test_two_processes_writing_at_once_corrupt_nothing(tmp_path):
+    Store(tmp_path).close()
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(tmp_path, name, 150)) for name in ("x", "y")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    store = Store(tmp_path)
+    assert store.review_count() == 300
+    assert len(store.cards()) == 300
+    assert store.integrity() == "ok"
