@@ -131,3 +131,14 @@ def test_any_text_is_judged_or_refused_never_crashes(text):
 def test_the_exact_value_is_always_accepted(value):
     assert judge(numeric(str(value)), str(value)).correct
     assert judge(numeric(f"({value})"), f"{float(value):.12g}").correct
+
+
+def test_close_only_when_rounded_right():
+    assert judge(numeric("6"), "5").message == "Wrong: 5 = 5, expected 6."
+    assert judge(numeric("5/18"), "0.27").message == "Wrong: 0.27 = 27/100 (≈ 0.27), expected 5/18 (≈ 0.277778)."
+    assert "close" in judge(numeric("5/18"), "0.28").message
+
+
+def test_huge_exact_values_are_shown_as_decimals():
+    v = judge(numeric("1 - perm(365, 23) / 365**23"), "0.5073")
+    assert v.message == "Correct: ≈ 0.5072972343."

@@ -217,3 +217,10 @@ def test_setup_is_untrusted_too(running, tmp_path):
         judge(q, q.solution)
     assert info.value.line == q.line_of("setup")
     assert not leak.exists()
+
+
+def test_missing_and_extra_rows_are_shown_as_values(running):
+    v = judge(running, "SELECT day, amount AS total FROM sales ORDER BY day")
+    assert v.outcome == "wrong"
+    assert "Decimal" not in v.message and "'num'" not in v.message
+    assert "(2024-01-02, 3.75)" in v.message

@@ -192,8 +192,10 @@ def _check_size(value: Number) -> None:
 def show(value: Number) -> str:
     """5/18 (≈ 0.277778): exact and decimal side by side."""
     if isinstance(value, Fraction):
-        if value.denominator == 1:
+        if value.denominator == 1 and len(str(value.numerator)) <= 20:
             return str(value.numerator)
+        if len(str(value)) > 24:
+            return f"≈ {float(value):.10g}"
         return f"{value} (≈ {float(value):.6g})"
     return f"{value:.10g}"
 
@@ -206,9 +208,11 @@ def is_right(answer: Parsed, exact: Number, tolerance: float | None) -> tuple[bo
     if tolerance is not None:
         return abs(float(a) - float(exact)) <= tolerance, f"within the drill's tolerance of {tolerance:g}"
     if answer.unit is not None:
-        if abs(Fraction(exact) - Fraction(a)) <= answer.unit:
-            if answer.significant >= MIN_SIGNIFICANT:
+        off = abs(Fraction(exact) - Fraction(a))
+        if answer.significant >= MIN_SIGNIFICANT:
+            if off <= answer.unit:
                 return True, "within one unit of its last digit"
+        elif off <= answer.unit / 2:  # rounded right, just too short: say so rather than "wrong"
             return False, f"close, but give at least {MIN_SIGNIFICANT} significant digits"
         return False, "not within one unit of its last digit"
     if math.isclose(float(a), float(exact), rel_tol=FLOAT_RTOL, abs_tol=1e-12):

@@ -224,8 +224,9 @@ def compare(question: Question, exp: tuple, got: tuple) -> tuple[str, dict] | No
         details["first_out_of_order"] = first + 1
         return (f"Rows right, order wrong: row {first + 1} should be {_show_row(exp_rows[first])}. "
                 "Check the ORDER BY.", details)
-    missing = list((exp_count - got_count).elements())
-    extra = list((got_count - exp_count).elements())
+    original = {**dict(zip(got_norm, got_rows, strict=True)), **dict(zip(exp_norm, exp_rows, strict=True))}
+    missing = [original[r] for r in (exp_count - got_count).elements()]
+    extra = [original[r] for r in (got_count - exp_count).elements()]
     details["missing_rows"] = [_show_row(r) for r in missing[:SHOW_ROWS]]
     details["extra_rows"] = [_show_row(r) for r in extra[:SHOW_ROWS]]
     parts = []
