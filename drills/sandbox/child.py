@@ -1,0 +1,371 @@
+"""What a forked child does: lock itself down, build the inputs, run the answer, report.
+
+Everything here runs in the child after `fork`, inside the server. Records go to fd 3 as
+JSON lines, one per step and one per finished test, so the server knows how far the child
+got when it had to be killed. Nothing the answer does after it starts is trusted: the judge
+re-parses every record strictly and compares values outside.
+"""
+
+from __future__ import annotations
+
+import builtins
+import collections
+import fcntl
+import hashlib
+import io
+import itertools
+import json
+import linecache
+import math
+import os
+import random
+import reprlib
+import signal
+import string
+import sys
+import time
+import traceback
+
+from . import landlock, libc, limits, namespaces, plain, seccomp
+
+RESULT_FD = 3
+REQUEST_FD = 4
+FINISH_FD = 5
+ANSWER_FILE = "answer.py"
+MAX_TEXT = 4000
+
+_short = reprlib.Repr()
+_short.maxlevel = 3
+_short.maxlist = _short.maxtuple = _short.maxset = _short.maxfrozenset = 8
+_short.maxdict = 6
+_short.maxstring = _short.maxother = 60
+_short.maxlong = 40
+
+
+class Environment:
+    """What the server prepared once for all its children."""
+
+    def __init__(self) -> None:
+        self.server_pid = os.getpid()
+        self.devnull = -1
+        self.ruleset_fd = -1
+        self.landlock_abi = 0
+        self.seccomp: seccomp.Program | None = None
+        self.seccomp_detail = ""
+        self.namespaces: tuple[bool, str] = (False, "")
+        self.memory_base = 0
+        self.on_linux = sys.platform.startswith("linux")
+        self.streams = _make_streams()
+
+
+_dumps = json.dumps  # bound now, so an answer that replaces json.dumps does not write records
+
+
+def _record(obj: dict) -> bytes:
+    data = _dumps(obj, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    return (data + "\n").encode("ascii")
+
+
+def _write(data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(RESULT_FD, view) :]
+
+
+def _emit(obj: dict) -> None:
+    _write(_record(obj))
+
+
+def _prepare(env: Environment, fds: tuple[int, int, int, int]) -> tuple[dict, bool]:
+    """Apply the layers that do not depend on the request, before the request arrives."""
+    os.setsid()
+    if env.on_linux:
+        libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != env.server_pid:
+            os._exit(0)
+    req_r, out_w, res_w, fin_w = fds
+    wanted = (env.devnull, out_w, out_w, res_w, req_r, fin_w)
+    moved = [fcntl.fcntl(fd, fcntl.F_DUPFD, FINISH_FD + 1) for fd in wanted]
+    if 0 <= env.ruleset_fd <= FINISH_FD:
+        env.ruleset_fd = fcntl.fcntl(env.ruleset_fd, fcntl.F_DUPFD, FINISH_FD + 1)
+    for target, fd in enumerate(moved):
+        os.dup2(fd, target)
+    keep = env.ruleset_fd
+    if keep > FINISH_FD:
+        os.closerange(FINISH_FD + 1, keep)
+        os.closerange(keep + 1, 1 << 16)
+    else:
+        os.closerange(FINISH_FD + 1, 1 << 16)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    layers: dict[str, dict] = {
+        "session": {"active": True, "detail": "own session; the server kills the process group"},
+    }
+    ok, detail = env.namespaces
+    layers["namespaces"] = {"active": ok, "detail": detail}
+    nnp = False
+    if env.on_linux:
+        try:
+            libc.prctl(libc.PR_SET_NO_NEW_PRIVS, 1)
+            nnp = True
+        except OSError:
+            pass
+    try:
+        if not env.on_linux:
+            raise OSError(38, "not on Linux")
+        namespaces.drop_capabilities()
+        layers["capabilities"] = {"active": True, "detail": "all capabilities dropped"}
+    except OSError as e:
+        layers["capabilities"] = {"active": False, "detail": f"not dropped: {e.strerror}"}
+    if env.ruleset_fd >= 0 and nnp:
+        try:
+            landlock.restrict_self(env.ruleset_fd)
+            layers["landlock"] = {"active": True, "detail": landlock.describe(env.landlock_abi)}
+        except OSError as e:
+            layers["landlock"] = {"active": False, "detail": f"refused: {e.strerror}"}
+        os.close(env.ruleset_fd)
+    else:
+        layers["landlock"] = {"active": False, "detail": landlock.describe(0)}
+    return layers, nnp
+
+
+def _limit(profile: tuple[int, int], env: Environment, layers: dict, nnp: bool) -> None:
+    """Apply CPU and memory limits, then seccomp (which forbids changing them afterwards)."""
+    cpu, memory_mb = profile
+    memory = env.memory_base + memory_mb * limits.MIB
+    use_seccomp = env.seccomp is not None and nnp
+    refused = limits.apply(cpu, memory, processes=not use_seccomp)
+    if use_seccomp:
+        try:
+            seccomp.install(env.seccomp.for_pid(os.getpid()))  # type: ignore[union-attr]
+            layers["seccomp"] = {"active": True, "detail": env.seccomp_detail}
+        except OSError as e:
+            layers["seccomp"] = {"active": False, "detail": f"refused: {e.strerror}"}
+            refused += limits.apply(cpu, memory, processes=True)
+    else:
+        layers["seccomp"] = {"active": False, "detail": env.seccomp_detail or "unavailable"}
+    processes = "" if layers["seccomp"]["active"] else "no new processes or threads, "
+    mem_note = "" if limits.AS_ENFORCED else " (polled by the server)"
+    layers["rlimits"] = {
+        "active": not refused,
+        "detail": (
+            f"CPU {cpu} s, memory {memory_mb} MB{mem_note}, {processes}"
+            f"no file writes, {limits.OPEN_FILES} open files, no core dumps"
+            if not refused
+            else "refused: " + ", ".join(sorted(set(refused)))
+        ),
+    }
+
+
+def _read_request() -> dict | None:
+    chunks = []
+    while True:
+        chunk = os.read(REQUEST_FD, 1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(REQUEST_FD)
+    return json.loads(b"".join(chunks)) if chunks else None
+
+
+def _text(value: object, limit: int = 500) -> str:
+    try:
+        text = str(value)
+    except BaseException:
+        text = "<unprintable>"
+    text = str.__str__(text) if isinstance(text, str) else "<unprintable>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_exception(exc: BaseException) -> dict:
+    """Type, message and a traceback trimmed to the answer's own frames."""
+    name = plain.type_name(exc)
+    lines: list[str] = []
+    own: list = []
+    try:
+        frames = traceback.extract_tb(exc.__traceback__)
+        own = traceback.StackSummary.from_list([f for f in frames if f.filename == ANSWER_FILE])
+        lines = own.format()
+        if isinstance(exc, SyntaxError) and exc.filename == ANSWER_FILE:
+            lines += traceback.format_exception_only(type(exc), exc)
+        else:
+            lines.append(f"{name}: {_text(exc)}\n" if _text(exc) else f"{name}\n")
+    except BaseException:
+        lines.append(f"{name}\n")
+    text = "Traceback (your code):\n" + "".join(lines) if own else "".join(lines)
+    if len(text) > MAX_TEXT:
+        text = text[: MAX_TEXT // 2] + "\n  ...\n" + text[-MAX_TEXT // 2 :]
+    line = None
+    if isinstance(exc, SyntaxError) and exc.filename == ANSWER_FILE:
+        line = exc.lineno
+    else:
+        for frame in reversed(own):
+            line = frame.lineno
+            break
+    message = exc.msg if isinstance(exc, SyntaxError) and isinstance(exc.msg, str) else exc
+    return {"type": name, "message": _text(message), "traceback": text, "line": line}
+
+
+def _call_repr(function: str, args: object) -> str:
+    try:
+        text = f"{function}({', '.join(_short.repr(a) for a in args)})"  # type: ignore[union-attr]
+    except BaseException:
+        text = f"{function}(...)"
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _digest(args: object) -> str:
+    data = _dumps(plain.encode(args), separators=(",", ":"), allow_nan=False)
+    return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _args_namespace() -> dict:
+    return {
+        "__builtins__": builtins,
+        "random": random,
+        "math": math,
+        "string": string,
+        "itertools": itertools,
+        "collections": collections,
+    }
+
+
+def _build_inputs(request: dict) -> list | None:
+    tests = request["tests"]
+    all_args = []
+    for index, test in enumerate(tests):
+        try:
+            if "args_code" in test:
+                code = compile(test["args_code"], f"<args_code of test {index + 1}>", "eval", dont_inherit=True)
+                random.seed(0)
+                args = eval(code, _args_namespace())
+                if not isinstance(args, (list, tuple)):
+                    raise TypeError(f"args_code must give a list of arguments, not {plain.type_name(args)}")
+            else:
+                args = plain.decode(test["args"])
+            all_args.append(list(args))
+        except BaseException as e:
+            _emit({"t": "setup_error", "test": index, "error": describe_exception(e)})
+            return None
+    function = request["function"]
+    inputs = [_call_repr(function, a) if "args_code" in t else None for t, a in zip(tests, all_args, strict=True)]
+    digests = None
+    if request.get("pure"):
+        try:
+            digests = [_digest(a) for a in all_args]
+        except plain.NotPlain as e:
+            error = {"type": "NotPlain", "message": str(e), "traceback": "", "line": None}
+            _emit({"t": "setup_error", "test": 0, "error": error})
+            return None
+    _emit({"t": "ready", "inputs": inputs, "digests": digests})
+    return all_args
+
+
+def _make_streams() -> tuple[io.TextIOWrapper, io.TextIOWrapper, io.TextIOWrapper]:
+    """The answer's stdout, stderr and stdin, built once in the server, used in children."""
+    out = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", errors="backslashreplace")
+    err = io.TextIOWrapper(
+        io.FileIO(2, "w", closefd=False),
+        encoding="utf-8",
+        errors="backslashreplace",
+        write_through=True,
+    )
+    inp = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
+    return out, err, inp
+
+
+def _streams(env: Environment) -> tuple[io.TextIOWrapper, io.TextIOWrapper]:
+    out, err, inp = env.streams
+    sys.stdout = sys.__stdout__ = out
+    sys.stderr = sys.__stderr__ = err
+    sys.stdin = sys.__stdin__ = inp
+    return out, err
+
+
+def _flush(streams: tuple) -> None:
+    for s in streams:
+        try:
+            s.flush()
+        except BaseException:
+            pass
+
+
+def _finish(streams: tuple, _write=os.write, _exit=os._exit) -> None:
+    """Flush the answer's output, tell the server every record is written, and exit."""
+    _flush(streams)
+    try:
+        _write(FINISH_FD, b".")
+    finally:
+        _exit(0)
+
+
+def serve(env: Environment, profile: tuple[int, int], fds: tuple[int, int, int, int]) -> None:
+    """Lock down a spare child, wait for its one request, run it; never returns.
+
+    `profile` is (CPU seconds, memory MB): the server only hands this child a request
+    with the same limits, so every layer is in place before the request arrives.
+    """
+    layers, nnp = _prepare(env, fds)
+    _limit(profile, env, layers, nnp)
+    hello = _record({"t": "hello", "layers": layers})
+    streams = _streams(env)
+    random.seed()
+    request = _read_request()
+    if request is None:
+        os._exit(0)
+    _write(hello)
+    if not request.get("probe"):
+        _run(request, streams)
+    _finish(streams)
+
+
+def _run(request: dict, streams: tuple) -> None:
+    """Build the inputs, load the answer and call it once per test, reporting as it goes."""
+    all_args = _build_inputs(request)
+    if all_args is None:
+        return
+    source = request["source"]
+    function = request["function"]
+    pure = bool(request.get("pure"))
+    emit, encode, perf, digest = _emit, plain.encode, time.perf_counter, _digest
+    if any("args_code" in t for t in request["tests"]):
+        random.seed()
+    linecache.cache[ANSWER_FILE] = (len(source), None, source.splitlines(True), ANSWER_FILE)
+    namespace = {"__name__": "answer", "__builtins__": builtins, "__file__": ANSWER_FILE}
+    try:
+        exec(compile(source, ANSWER_FILE, "exec", dont_inherit=True), namespace)
+    except BaseException as e:
+        _flush(streams)
+        emit({"t": "load_error", "missing": False, "error": describe_exception(e)})
+        return
+    fn = namespace.get(function)
+    if not callable(fn):
+        emit({"t": "load_error", "missing": True, "error": None})
+        return
+    emit({"t": "loaded"})
+
+    for index, args in enumerate(all_args):
+        all_args[index] = None
+        start = perf()
+        try:
+            value = fn(*args)
+        except BaseException as e:
+            ms = (perf() - start) * 1000
+            _flush(streams)
+            emit({"t": "raised", "test": index, "ms": ms, "error": describe_exception(e)})
+            return
+        ms = (perf() - start) * 1000
+        _flush(streams)
+        try:
+            data = encode(value)
+            after = digest(args) if pure else None
+        except plain.NotPlain as e:
+            emit({"t": "unplain", "test": index, "what": str(e)[:200]})
+            return
+        except BaseException as e:
+            what = f"a value that could not be read ({plain.type_name(e)})"
+            emit({"t": "unplain", "test": index, "what": what})
+            return
+        del value, args
+        emit({"t": "result", "test": index, "ms": ms, "value": data, "digest": after})
+    emit({"t": "done"})

@@ -1,0 +1,521 @@
+"""Hostile answers against the sandbox: none may pass, escape, hang, or break the next check.
+
+Each attack is judged through the real python judge. After every one we check that the
+verdict is not correct, that it came back within its time limit plus a second, that nothing
+changed outside the sandbox, and that an honest answer is still judged correct afterwards.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+import socket
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from drills import sandbox
+from drills.judge import judge
+from drills.model import Question
+from drills.sandbox import client, report
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sandbox tests target Linux")
+
+GOOD = "def solve(n):\n    return n * 2\n"
+
+
+def drill(time_limit: float = 1.0, **extra) -> Question:
+    return Question(
+        id="sandbox/double",
+        kind="python",
+        title="Double it",
+        topic="sandbox",
+        prompt="Return twice n.",
+        solution=GOOD,
+        function="solve",
+        tests=({"args": [1], "expected": 2}, {"args": [5], "expected": 10}),
+        time_limit=time_limit,
+        **extra,
+    )
+
+
+def sandbox_processes() -> dict[int, int]:
+    """pid -> parent pid of every process running a sandbox server's command line."""
+    pid = sandbox.server_pid()
+    assert pid is not None
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        cmdline = f.read()
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                if f.read() != cmdline:
+                    continue
+            with open(f"/proc/{entry}/stat") as f:
+                found[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue  # gone meanwhile
+    return found
+
+
+def assert_no_stray_processes() -> int:
+    """Children of a server are fine (ours keeps one spare); grandchildren and orphans escaped.
+
+    Servers of other test sessions running at the same time are told apart by their parent.
+    """
+    deadline = time.monotonic() + 2
+    while True:
+        server = sandbox.server_pid()
+        procs = sandbox_processes()
+        servers = {p for p, parent in procs.items() if parent not in procs and parent != 1}
+        strays = [p for p, parent in procs.items() if p not in servers and parent not in servers]
+        assert not strays, f"processes escaped the server: {strays}"
+        if sum(parent == server for parent in procs.values()) <= 1:
+            return server
+        assert time.monotonic() < deadline, f"stray sandbox processes: {procs}"
+        time.sleep(0.01)
+
+
+def attack(answer: str, time_limit: float = 1.0, **extra):
+    """Judge a hostile answer and check everything that must hold after any attack."""
+    q = drill(time_limit, **extra)
+    judge(q, GOOD)  # the server is up, so its pid is known before the attack
+    server_before = sandbox.server_pid()
+    start = time.monotonic()
+    verdict = judge(q, textwrap.dedent(answer))
+    took = time.monotonic() - start
+    assert verdict.outcome != "correct", verdict
+    assert took < time_limit + 1, f"took {took:.2f}s"
+    assert judge(q, GOOD).outcome == "correct"
+    assert assert_no_stray_processes() == server_before, "the attack killed the server"
+    return verdict
+
+
+LAYERS = {"rlimits", "session", "namespaces", "capabilities", "landlock", "seccomp"}
+
+
+@functools.cache
+def active_layers() -> frozenset[str]:
+    return frozenset(name for name, layer in sandbox.doctor().items() if layer["active"])
+
+
+def require(*layers: str) -> None:
+    """Skip an attack whose containment rests on a layer this kernel does not offer."""
+    missing = set(layers) - active_layers()
+    if missing:
+        pytest.skip(f"isolation reduced here: no {', '.join(sorted(missing))}")
+
+
+def test_doctor_reports_every_layer():
+    layers = sandbox.doctor()
+    assert set(layers) == LAYERS
+    assert all(layer["detail"] for layer in layers.values())
+    require(*LAYERS)  # on a full Linux machine every layer must actually be on
+
+
+def test_infinite_loop_times_out():
+    verdict = attack("def solve(n):\n    while True:\n        pass\n")
+    assert verdict.outcome == "timeout"
+    assert verdict.details["test"] == 1
+
+
+def test_sleep_sixty_seconds_times_out():
+    verdict = attack("import time\ndef solve(n):\n    time.sleep(60)\n")
+    assert verdict.outcome == "timeout"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "return len(bytearray(10**10))",
+        "hog = []\n    while True:\n        hog.append(bytearray(10**7))",
+    ],
+    ids=["one-huge", "growing"],
+)
+def test_memory_bomb_is_stopped(body):
+    verdict = attack(f"def solve(n):\n    {body}\n", time_limit=3.0)
+    assert verdict.outcome in ("error", "timeout")
+    if verdict.outcome == "error":
+        assert "MemoryError" in verdict.message or "memory" in verdict.message
+
+
+def test_bounded_fork_loop_creates_nothing(tmp_path):
+    require("seccomp")
+    marker = tmp_path / "forked"
+    verdict = attack(f"""
+        import os, time
+        def solve(n):
+            made = 0
+            for _ in range(20):
+                try:
+                    pid = os.fork()
+                except OSError:
+                    continue
+                if pid == 0:
+                    open({str(marker)!r}, "w").close()
+                    time.sleep(30)
+                    os._exit(0)
+                made += 1
+            return made
+        """)
+    assert verdict.details.get("actual") == "0" or verdict.outcome == "error"
+    assert not marker.exists()
+
+
+def test_subprocess_run_is_blocked(tmp_path):
+    require("seccomp")
+    marker = tmp_path / "touched"
+    verdict = attack(f"""
+        import subprocess
+        def solve(n):
+            subprocess.run(["touch", {str(marker)!r}])
+            return n * 2
+        """)
+    assert verdict.outcome == "error"
+    assert "PermissionError" in verdict.message or "not permitted" in verdict.message
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "SECRET", "HOME"])
+def test_reading_files_outside_the_sandbox_fails(tmp_path, path):
+    require("landlock")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the-secret-token")
+    target = {"SECRET": str(secret), "HOME": str(Path.home())}.get(path, path)
+    verdict = attack(f"""
+        import os
+        def solve(n):
+            if os.path.isdir({target!r}):
+                return os.listdir({target!r})
+            with open({target!r}) as f:
+                return f.read()
+        """)
+    assert verdict.outcome == "error"
+    shown = str(verdict.details) + verdict.output + verdict.message
+    assert "root:" not in shown and "the-secret-token" not in shown
+
+
+def test_writing_and_deleting_files_fails(tmp_path):
+    require("landlock")
+    canary = tmp_path / "canary"
+    canary.write_text("alive")
+    before = sorted(os.listdir(tmp_path))
+    verdict = attack(f"""
+        import os
+        def solve(n):
+            for action in (
+                lambda: open({str(tmp_path / "pwned")!r}, "w").write("x"),
+                lambda: os.remove({str(canary)!r}),
+                lambda: os.rename({str(canary)!r}, {str(tmp_path / "moved")!r}),
+                lambda: os.mkdir({str(tmp_path / "dir")!r}),
+                lambda: open("/tmp/drill-sandbox-escape", "w").write("x"),
+            ):
+                try:
+                    action()
+                except OSError:
+                    pass
+            return n * 3
+        """)
+    assert verdict.outcome == "wrong"
+    assert canary.read_text() == "alive"
+    assert sorted(os.listdir(tmp_path)) == before
+    assert not os.path.exists("/tmp/drill-sandbox-escape")
+
+
+def test_network_to_localhost_fails():
+    require("namespaces", "seccomp")
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    with tcp, udp:
+        tcp.bind(("127.0.0.1", 0))
+        tcp.listen()
+        udp.bind(("127.0.0.1", 0))
+        tcp.setblocking(False)
+        udp.setblocking(False)
+        verdict = attack(f"""
+            import socket
+            def solve(n):
+                reached = []
+                try:
+                    c = socket.create_connection(("127.0.0.1", {tcp.getsockname()[1]}), timeout=0.5)
+                    c.sendall(b"hello")
+                    reached.append("tcp")
+                except OSError as e:
+                    pass
+                try:
+                    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                    u.sendto(b"hello", ("127.0.0.1", {udp.getsockname()[1]}))
+                    reached.append("udp")
+                except OSError:
+                    pass
+                return reached
+            """)
+        assert verdict.outcome == "wrong"
+        assert verdict.details["actual"] == "[]"
+        with pytest.raises(BlockingIOError):
+            tcp.accept()
+        with pytest.raises(BlockingIOError):
+            udp.recvfrom(100)
+
+
+def test_signalling_the_server_and_the_judge_fails():
+    require("seccomp")
+    received = []
+    previous = signal.signal(signal.SIGUSR1, lambda *_: received.append(True))
+    try:
+        verdict = attack(f"""
+            import os, signal
+            def solve(n):
+                failures = 0
+                for pid, sig in ((os.getppid(), signal.SIGKILL), ({os.getpid()}, signal.SIGUSR1)):
+                    try:
+                        os.kill(pid, sig)
+                    except OSError:
+                        failures += 1
+                return failures
+            """)
+        time.sleep(0.05)
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert received == []
+    assert verdict.details["actual"] == "2"
+
+
+def test_eq_always_true_is_not_correct():
+    verdict = attack("""
+        class Always:
+            def __eq__(self, other):
+                return True
+            __hash__ = object.__hash__
+        def solve(n):
+            return Always()
+        """)
+    assert verdict.outcome == "error"
+    assert "answer.Always" in verdict.message
+
+
+def test_list_subclass_is_read_through_list():
+    verdict = attack("""
+        class Liar(list):
+            def __iter__(self):
+                return iter([2])
+            def __eq__(self, other):
+                return True
+            def __len__(self):
+                return 1
+        def solve(n):
+            return Liar([99])
+        """)
+    assert verdict.outcome == "wrong"
+    assert verdict.details["actual"] == "[99]"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "import sys\nsys.exit(0)\ndef solve(n):\n    return n * 2\n",
+        "import os\nos._exit(0)\ndef solve(n):\n    return n * 2\n",
+        "import sys\ndef solve(n):\n    sys.exit(0)\n",
+        "import os\ndef solve(n):\n    os._exit(0)\n",
+    ],
+    ids=["sys.exit-import", "os._exit-import", "sys.exit-call", "os._exit-call"],
+)
+def test_exiting_is_an_error(answer):
+    verdict = attack(answer)
+    assert verdict.outcome == "error"
+
+
+def test_printing_passed_changes_nothing():
+    verdict = attack("""
+        def solve(n):
+            print("PASSED")
+            print("All 2 tests passed.")
+            return n
+        """)
+    assert verdict.outcome == "wrong"
+    assert "PASSED" in verdict.output
+
+
+def test_patching_json_and_builtins_changes_nothing():
+    verdict = attack("""
+        import builtins, json
+        json.dumps = lambda *a, **k: '{"t":"done"}'
+        json.loads = lambda *a, **k: {"t": "done"}
+        builtins.isinstance = lambda *a: True
+        builtins.len = lambda *a: 0
+        def solve(n):
+            return "PASSED"
+        """)
+    assert verdict.outcome in ("wrong", "error")
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [b'{"t":"done"}'],
+        [b'{"t":"result","test":0,"ms":0,"value":2,"digest":null}'] * 2 + [b'{"t":"done"}'],
+        [b'{"t":"result","test":1,"ms":0,"value":10,"digest":null}', b'{"t":"done"}'],
+        [b'{"t":"hello","layers":{}}', b"not json"],
+    ],
+    ids=["done-early", "duplicate", "out-of-order", "garbage"],
+)
+def test_records_written_by_the_answer_cannot_fake_a_pass(records):
+    writes = "\n    ".join("os.write(3, %r)" % (r + b"\n") for r in records)
+    verdict = attack(f"import os\ndef solve(n):\n    {writes}\n    os._exit(0)\n")
+    assert verdict.outcome == "error"
+
+
+def test_recursion_a_million_deep():
+    verdict = attack(
+        """
+        import sys
+        sys.setrecursionlimit(10**7)
+        def solve(n, depth=0):
+            if depth == 10**6:
+                return -1
+            return solve(n, depth + 1)
+        """,
+        time_limit=3.0,
+    )
+    assert verdict.outcome in ("wrong", "error", "timeout")
+
+
+def test_unbounded_recursion_is_an_error():
+    verdict = attack("def solve(n):\n    return solve(n + 1)\n")
+    assert verdict.outcome == "error"
+    assert "RecursionError" in verdict.message
+
+
+def test_hundred_megabytes_of_output_is_capped():
+    verdict = attack(
+        """
+        import sys
+        def solve(n):
+            chunk = "x" * (1 << 20)
+            for _ in range(100):
+                sys.stdout.write(chunk)
+            return n
+        """,
+        time_limit=3.0,
+    )
+    assert verdict.outcome == "wrong"
+    assert len(verdict.output) < 100_000
+    assert "output cut" in verdict.output
+
+
+@pytest.mark.parametrize("exc", ["KeyboardInterrupt", "SystemExit"])
+def test_raising_base_exceptions_is_an_error(exc):
+    verdict = attack(f"def solve(n):\n    raise {exc}\n")
+    assert verdict.outcome == "error"
+    assert exc in verdict.message
+
+
+def test_thread_left_running_does_not_hold_the_check():
+    verdict = attack(
+        """
+        import threading
+        def spin():
+            while True:
+                print("still here")
+        def solve(n):
+            threading.Thread(target=spin).start()
+            return n * 3
+        """,
+        time_limit=2.0,
+    )
+    assert verdict.outcome in ("wrong", "error")
+
+
+def test_thread_left_running_after_a_right_answer_is_still_judged_promptly():
+    require("seccomp")  # without it RLIMIT_NPROC forbids threads altogether
+    q = drill(2.0)
+    start = time.monotonic()
+    verdict = judge(
+        q,
+        textwrap.dedent("""
+        import threading, time
+        def solve(n):
+            threading.Thread(target=time.sleep, args=(60,)).start()
+            return n * 2
+        """),
+    )
+    assert time.monotonic() - start < 1.0
+    assert verdict.outcome == "correct"
+
+
+def test_server_restarts_after_it_dies():
+    q = drill()
+    assert judge(q, GOOD).outcome == "correct"
+    os.kill(sandbox.server_pid(), signal.SIGKILL)
+    assert judge(q, GOOD).outcome == "correct"
+
+
+def test_forked_process_gets_its_own_server():
+    q = drill()
+    assert judge(q, GOOD).outcome == "correct"
+    parent_server = sandbox.server_pid()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        try:
+            ok = judge(q, GOOD).outcome == "correct" and sandbox.server_pid() != parent_server
+            os.write(write, b"1" if ok else b"0")
+            sandbox.shutdown()
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as f:
+        answer = f.read()
+    os.waitpid(pid, 0)
+    assert answer == b"1"
+    assert sandbox.server_pid() == parent_server
+    assert judge(q, GOOD).outcome == "correct"
+
+
+def test_isolation_notice_is_silent_when_every_layer_is_on():
+    require(*LAYERS)
+    assert sandbox.isolation_notice() is None
+
+
+REDUCED_BOOT = client._BOOT.replace(
+    "importlib.import_module('_drill_sandbox.server').main()",
+    "from _drill_sandbox import landlock, namespaces, seccomp\n"
+    "landlock.abi = lambda: 0\n"
+    "seccomp.supported = lambda: (False, 'switched off for this test')\n"
+    "namespaces.enter_private = lambda: (False, 'switched off for this test')\n"
+    "importlib.import_module('_drill_sandbox.server').main()\n",
+)
+
+
+def test_missing_layers_still_judge_with_limits_and_say_so(monkeypatch):
+    server = client._Server(boot=REDUCED_BOOT)
+    try:
+        message = {"source": GOOD, "function": "solve", "tests": [{"args": [1]}, {"args": [5]}]}
+        message.update(time_limit=1.0, memory_mb=512, pure=False)
+        run = report.parse(*server.request(message, 10), 2)
+        assert [r.value for r in run.results] == [2, 10]
+        assert {name for name, layer in run.layers.items() if not layer["active"]} == {
+            "landlock",
+            "seccomp",
+            "namespaces",
+        }
+        assert "threads" in run.layers["rlimits"]["detail"]  # RLIMIT_NPROC stands in for seccomp
+
+        start = time.monotonic()
+        looping = {**message, "source": "def solve(n):\n    while True:\n        pass\n"}
+        run = report.parse(*server.request(looping, 10), 2)
+        assert run.status == "timeout" and time.monotonic() - start < 2
+    finally:
+        server.close()
+
+    monkeypatch.setattr(client, "_layers", run.layers)
+    monkeypatch.setattr(client, "_notice_shown", False)
+    notice = sandbox.isolation_notice()
+    assert notice is not None and "landlock" in notice and "seccomp" in notice and "drill doctor" in notice
+    assert sandbox.isolation_notice() is None
