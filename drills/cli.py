@@ -55,8 +55,10 @@ class Ctx:
         from drills.bank import load_bank
         from drills.errors import BankError
 
+        from drills.store import default_home
+
         try:
-            return load_bank(self.dirs())
+            return load_bank(self.dirs(), cache=(self.home or default_home()) / "cache" / "bank.pickle")
         except BankError as exc:
             raise BankProblem(str(exc)) from None
 
@@ -125,7 +127,7 @@ def check(obj: Ctx, question: str, answer_file, as_json: bool) -> None:
     q = _question(obj, question)
     answer = answer_file.read()
     try:
-        v = judge(q, answer)
+        v = _judge_with_notice(judge)(q, answer)
     except BankError as exc:
         raise BankProblem(str(exc)) from None
     except DrillError as exc:
@@ -255,6 +257,36 @@ def new(obj: Ctx, kind: str, topic: str | None, drill_id: str | None, target: Pa
     click.echo(f"next: fill in every TODO, then run: drill validate {path}")
 
 
+def _judge_with_notice(judge):
+    """Say once, on stderr, when the sandbox runs with reduced isolation on this machine."""
+
+    def judged(q, answer):
+        verdict = judge(q, answer)
+        if q.kind == "python":
+            from drills.sandbox import isolation_notice
+
+            notice = isolation_notice()
+            if notice:
+                click.echo(f"Note: {notice}", err=True)
+        return verdict
+
+    return judged
+
+
+@cli.command()
+def doctor() -> None:
+    """Which isolation layers the Python sandbox gets on this machine, and what is missing."""
+    from drills.sandbox import doctor as layers
+
+    report = layers()
+    width = max(len(name) for name in report)
+    for name, layer in report.items():
+        mark = "✓" if layer["active"] else "✗"
+        click.echo(f"{mark} {name:<{width}}  {layer['detail']}")
+    missing = [name for name, layer in report.items() if not layer["active"]]
+    click.echo("all layers active" if not missing else f"reduced isolation: {', '.join(missing)} missing")
+
+
 def _ui(obj: Ctx):
     from drills.ui import PlainUI, TerminalUI
 
@@ -265,13 +297,17 @@ def _ui(obj: Ctx):
 
 def _run_session(obj: Ctx, mode: str, build) -> None:
     from drills.errors import DrillError
-    from drills.session import Session, utc_now
+    from drills.session import Session, sql_tables, utc_now
 
     questions = obj.load().questions
     store, settings = obj.store(), obj.settings()
     try:
         queue, notes = build(questions, store, settings, utc_now())
-        Session(questions, store, _ui(obj), settings, mode=mode).run(queue, notes)
+        from drills.judge import judge
+
+        tables = sql_tables(store.home / "cache" / "tables")
+        Session(questions, store, _ui(obj), settings, mode=mode, tables=tables,
+                judge=_judge_with_notice(judge)).run(queue, notes)
     except DrillError as exc:
         raise click.ClickException(str(exc)) from None
 

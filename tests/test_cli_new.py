@@ -48,7 +48,7 @@ FILLED = {
         "starter": "def largest(nums):\n    ...\n",
         "solution": "def largest(nums):\n    return max(nums) if nums else None\n",
         "tests": [{"args": [[]], "expected": None}, {"args": [[3, -1, 7]], "expected": 7},
-                  {"args": [[-5]], "expected": -5}],
+                  {"args": [[-5]], "expected": -5}, {"args": [[7, 1]], "expected": 7}],
         "hints": ["max() fails on an empty list."],
         "explanation": "Guard the empty case.",
         "wrong_answers": [{"answer": "def largest(nums):\n    return max(nums)\n", "why": "fails on []"},
