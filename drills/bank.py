@@ -7,7 +7,6 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from drills.errors import BankError
@@ -81,10 +80,16 @@ class Bank:
             raise BankError(first.message + suffix, first.path, first.line)
 
 
-def load_bank(dirs: Iterable[Path], strict: bool = True) -> Bank:
-    """Load every drill under `dirs`. With strict, the first problem raises a BankError."""
+def load_bank(dirs: Iterable[Path], strict: bool = True, cache: Path | None = None) -> Bank:
+    """Load every drill under `dirs`. With strict, the first problem raises a BankError.
+
+    With `cache`, parsed drills are kept in that file and reused while a file's size and
+    modification time are unchanged: a session starts without parsing a thousand YAML files.
+    """
     bank = Bank()
     where: dict[str, Question] = {}
+    cached = _read_cache(cache)
+    fresh: dict[str, tuple] = {}
     for root in dirs:
         if not root.exists():
             bank.errors.append(BankError("bank directory does not exist", root))
@@ -94,9 +99,16 @@ def load_bank(dirs: Iterable[Path], strict: bool = True) -> Bank:
             bank.errors.extend(_check_format_version(base))
         for path in drill_files(root):
             try:
-                q = load_file(path, base)
+                stat = path.stat()
+                stamp = (stat.st_mtime_ns, stat.st_size, str(base))
+                hit = cached.get(str(path))
+                q = hit[1] if hit and hit[0] == stamp else load_file(path, base)
+                fresh[str(path)] = (stamp, q)
             except BankError as err:
                 bank.errors.append(err)
+                continue
+            except OSError as exc:
+                bank.errors.append(BankError(f"cannot read the file: {exc.strerror}", path))
                 continue
             if q.id in where:
                 other = where[q.id]
@@ -107,9 +119,43 @@ def load_bank(dirs: Iterable[Path], strict: bool = True) -> Bank:
                 continue
             where[q.id] = q
     bank.questions = where
+    if cache is not None and fresh != cached:
+        _write_cache(cache, fresh)
     if strict:
         bank.raise_errors()
     return bank
+
+
+def _cache_tag() -> str:
+    from drills import __version__
+
+    return f"drill {__version__} format {FORMAT_VERSION}"
+
+
+def _read_cache(cache: Path | None) -> dict[str, tuple]:
+    if cache is None:
+        return {}
+    import pickle
+
+    try:
+        with open(cache, "rb") as f:
+            tag, entries = pickle.load(f)
+        return entries if tag == _cache_tag() and isinstance(entries, dict) else {}
+    except Exception:  # noqa: BLE001 - a missing, stale or damaged cache is rebuilt, never fatal
+        return {}
+
+
+def _write_cache(cache: Path, entries: dict[str, tuple]) -> None:
+    import pickle
+
+    tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            pickle.dump((_cache_tag(), entries), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a cache that cannot be written only costs speed
 
 
 def bank_root(path: Path) -> Path | None:
@@ -265,7 +311,7 @@ def _build(doc: dict, lines: dict[tuple, int], path: Path, root: Path | None, di
         more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
         raise BankError(text + more, path, _line_for(lines, where))
     _check_id_matches_path(doc, path, root, lines)
-    top = MappingProxyType({k[0]: v for k, v in lines.items() if len(k) == 1})
+    top = {k[0]: v for k, v in lines.items() if len(k) == 1}
     wrong = tuple(
         WrongAnswer(str(w["answer"]), w["why"], lines.get(("wrong_answers", i), 0))
         for i, w in enumerate(doc.get("wrong_answers", ()))
@@ -275,7 +321,7 @@ def _build(doc: dict, lines: dict[tuple, int], path: Path, root: Path | None, di
         if key in kwargs:
             kwargs[key] = tuple(kwargs[key])
     if "tests" in kwargs:
-        kwargs["tests"] = tuple(MappingProxyType(t) for t in kwargs["tests"])
+        kwargs["tests"] = tuple(kwargs["tests"])
     kwargs["solution"] = str(kwargs["solution"])
     return Question(**kwargs, wrong_answers=wrong, path=path, lines=top, content_hash=digest)
 

@@ -54,7 +54,6 @@ class Ctx:
     def load(self):
         from drills.bank import load_bank
         from drills.errors import BankError
-
         from drills.store import default_home
 
         try:

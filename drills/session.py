@@ -11,6 +11,7 @@ import itertools
 import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from drills import scheduler as sched
@@ -175,7 +176,7 @@ class Session:
         self.clock = clock
         self.mode = mode
         self.judge = judge or default_judge
-        self.tables = tables or _sql_tables
+        self.tables = tables or sql_tables(None)
         self.failures = store.failures()
 
     def run(self, queue: Queue, notes: Iterable[str] = ()) -> Summary:
@@ -183,6 +184,10 @@ class Session:
         for note in summary.notes:
             self.ui.notice(note)
         skipped: set[str] = set()
+        if any(self.questions[d].kind == "sql" for d in [*queue.due, *queue.new]):
+            from drills.judge.sql import runner
+
+            runner().warm()
         if not len(queue):
             summary.nothing_to_do = True
         try:
@@ -303,10 +308,13 @@ class Session:
         return sched.review(card_before, q.id, rating, now, self.settings, drill_day(now, self.settings.rollover_hour))
 
 
-def _sql_tables(q: Question) -> list:
-    from drills.judge.sql import describe_tables
+def sql_tables(cache: Path | None) -> Callable[[Question], list]:
+    def describe(q: Question) -> list:
+        from drills.judge.sql import describe_tables
 
-    return describe_tables(q)
+        return describe_tables(q, cache=cache)
+
+    return describe
 
 
 def streak(store: Store, settings: sched.Settings, now: dt.datetime) -> int:

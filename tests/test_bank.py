@@ -171,3 +171,22 @@ def test_random_yaml_never_causes_a_traceback(tmp_path, doc):
     except BankError as err:
         assert err.path == path
         assert err.message
+
+
+def test_cache_reuses_unchanged_files_and_rereads_changed_ones(tmp_path, monkeypatch):
+    import drills.bank as bank_module
+
+    path = bank_with(tmp_path / "bank", GOOD)
+    cache = tmp_path / "cache" / "bank.pickle"
+    first = load_bank([tmp_path / "bank"], cache=cache).questions
+    assert cache.exists()
+    calls = []
+    real = bank_module.load_file
+    monkeypatch.setattr(bank_module, "load_file", lambda *a: calls.append(a) or real(*a))
+    assert load_bank([tmp_path / "bank"], cache=cache).questions == first
+    assert calls == []
+    path.write_text(GOOD.replace("title: Sum of seven", "title: Sum of 7"))
+    assert load_bank([tmp_path / "bank"], cache=cache).questions["probability/two-dice-seven"].title == "Sum of 7"
+    assert len(calls) == 1
+    cache.write_bytes(b"garbage")
+    assert load_bank([tmp_path / "bank"], cache=cache).questions["probability/two-dice-seven"].title == "Sum of 7"

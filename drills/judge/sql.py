@@ -49,6 +49,12 @@ class SqlRunner:
             start_new_session=True,
         )
 
+    def warm(self) -> None:
+        """Start the worker now, without waiting, so the first check does not pay for it."""
+        with self.lock:
+            if self.proc is None or self.proc.poll() is not None:
+                self.proc = self._start()
+
     def call(self, op: str, args: tuple, deadline: float | None) -> tuple:
         with self.lock:
             if self.proc is None or self.proc.poll() is not None:
@@ -137,12 +143,32 @@ def run_query(question: Question, index: int, sql: str) -> tuple:
         return ("timeout", limit)
 
 
-def describe_tables(question: Question, sample: int = SHOW_ROWS) -> list[tuple]:
-    """(name, [(column, type)], first rows, row count) for each table of the drill's first dataset."""
+def describe_tables(question: Question, sample: int = SHOW_ROWS, cache: Path | None = None) -> list[tuple]:
+    """(name, [(column, type)], first rows, row count) for each table of the drill's first dataset.
+
+    With `cache` (a folder), the description is kept per drill content, so showing a drill
+    again does not wait for DuckDB to start.
+    """
+    import pickle
+
+    file = cache / f"{question.content_hash}-{sample}.pickle" if cache and question.content_hash else None
+    if file is not None:
+        try:
+            return pickle.loads(file.read_bytes())
+        except Exception:  # noqa: BLE001 - missing or damaged: describe again
+            pass
     key = (question.content_hash or question.id, 0)
     reply = runner().call("tables", (key, question.setup, sample), time.monotonic() + 30)
     if reply[0] != "ok":
         raise BankError(f"the drill's setup fails: {reply[1]}", question.path, question.line_of("setup"))
+    if file is not None:
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(reply[1]))
+            os.replace(tmp, file)
+        except OSError:
+            pass
     return reply[1]
 
 
