@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
-from drills.bank import load_bank
+from drills.bank import bank_root, load_bank
 from drills.errors import BankError, DrillError
 from drills.model import Question
 from drills.scaffold import placeholders
@@ -58,6 +61,7 @@ def validate_paths(paths: Iterable[Path], context: Iterable[Path] = ()) -> Repor
         everyone = {**known, **everyone}
     for q in bank.questions.values():
         report.checked += 1
+        report.problems += _unknown_tags(q)
         left = placeholders(q.path) if q.path else []
         if left:
             report.problems.append(Problem(str(q.path), left[0], "a TODO from the template is still here; "
@@ -112,6 +116,32 @@ def check_question(q: Question) -> list[Problem]:
     except DrillError as exc:
         problems.append(Problem(path, None, str(exc), q.id))
     return problems
+
+
+TAGS_FILE = "TAGS.md"
+
+
+@cache
+def tag_vocabulary(root: Path) -> frozenset[str] | None:
+    """The `backticked` tags of a bank's TAGS.md, or None when the bank has none."""
+    try:
+        return frozenset(re.findall(r"`([a-z0-9][a-z0-9-]*)`", (root / TAGS_FILE).read_text("utf-8")))
+    except OSError:
+        return None
+
+
+def _unknown_tags(q: Question) -> list[Problem]:
+    root = bank_root(q.path.parent) if q.path else None
+    vocab = tag_vocabulary(root) if root else None
+    if vocab is None:
+        return []
+    unknown = [t for t in q.tags if t not in vocab]
+    if not unknown:
+        return []
+    close = {t: difflib.get_close_matches(t, vocab, n=1) for t in unknown}
+    hints = "; ".join(f"'{t}'" + (f" (did you mean '{close[t][0]}'?)" if close[t] else "") for t in unknown)
+    return [Problem(str(q.path), q.line_of("tags"),
+                    f"tag {hints} is not in {root / TAGS_FILE}; use a listed tag or add it there", q.id)]
 
 
 def _empty_datasets(q: Question) -> list[Problem]:

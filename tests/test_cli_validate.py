@@ -46,3 +46,15 @@ def test_duplicate_id_with_a_bank_in_use(fixture_bank, tmp_path):
     assert report["ok"] is False
     assert report["problems"][0]["message"].startswith("duplicate id 'probability/two-dice-seven', also used by ")
     assert report["problems"][0]["line"] == 1
+
+
+def test_tags_come_from_the_banks_vocabulary(fixture_bank, tmp_path):
+    bank = tmp_path / "bank"
+    shutil.copytree(fixture_bank, bank)
+    (bank / "TAGS.md").write_text("# Tags\n`window-functions` `rank` `ties` `running-total` `dice` `nulls`\n")
+    seven = bank / "probability" / "two-dice-seven.yaml"
+    seven.write_text(seven.read_text().replace("tags: [dice]", "tags: [dise]"))
+    result = CliRunner().invoke(cli, ["validate", str(bank)])
+    assert result.exit_code == 1
+    assert f"{seven}:5: tag 'dise' (did you mean 'dice'?) is not in {bank / 'TAGS.md'}; use a listed tag or " \
+           "add it there" in result.output.splitlines()
