@@ -346,6 +346,111 @@ def cram(obj: Ctx, topic, tag, kind, count: int, seed: int | None) -> None:
 
 
 @cli.command()
+@click.option("--minutes", default=30.0, show_default=True, type=click.FloatRange(1, 600), help="Length of the round.")
+@click.option("--count", type=click.IntRange(1, 100), help="Exactly this many drills instead of fitting the minutes.")
+@click.option("--topic", multiple=True, help="Only this topic (repeatable).")
+@click.option("--tag", multiple=True, help="Only drills with this tag (repeatable).")
+@click.option("--difficulty", multiple=True, type=click.Choice(["easy", "medium", "hard"]))
+@click.option("--seed", type=int, help="Make the round repeatable.")
+@click.option("--feedback", type=click.Choice(["end", "now"]), default="end", show_default=True,
+              help="Verdicts at the end (as in an interview) or after each answer.")
+@click.option("--resume", is_flag=True, help="Continue the last interrupted round with the time it had left.")
+@click.option("--history", is_flag=True, help="List past rounds.")
+@click.option("--report", "report_id", type=int, metavar="ID", help="Show the report of round ID again.")
+@click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="With --report: write it as HTML.")
+@click.pass_obj
+def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resume, history, report_id, html) -> None:
+    """A timed round like a technical screen, then a report of what to work on."""
+    from drills import mock as rounds
+    from drills import render
+    from drills.judge import judge
+    from drills.session import iso, sql_tables, utc_now
+
+    store = obj.store()
+    if html and report_id is None:
+        raise click.UsageError("--html goes with --report ID")
+    if history:
+        past = store.rounds()
+        if not past:
+            click.echo("no mock rounds yet: `drill mock` starts one")
+        for r in past:
+            rep = r["report"]
+            score = f"{rep['correct']}/{rep['total']} ({rep['score']:g}%)" if rep else "unfinished (--resume)"
+            click.echo(f"{r['id']:>4}  {r['started_at'][:16].replace('T', ' ')}  {r['minutes']:g} min  {score}")
+        return
+    if report_id is not None:
+        row = store.round(report_id)
+        if row is None or row["report"] is None:
+            raise click.ClickException(f"no finished mock round {report_id}; see `drill mock --history`")
+        if html:
+            from drills.html import mock_page
+
+            _write(html, mock_page(row["report"]))
+            click.echo(f"wrote {html}")
+        else:
+            render.mock_report(render.console(), row["report"])
+        return
+    questions = obj.load().questions
+    settings = obj.settings()
+    if resume:
+        row = store.round(status="running")
+        if row is None:
+            raise click.ClickException("no interrupted mock round to resume; `drill mock` starts one")
+        round_id = row["id"]
+    else:
+        unfinished = store.round(status="running")
+        if unfinished:
+            click.echo(f"Note: round {unfinished['id']} was interrupted; `drill mock --resume` continues it.",
+                       err=True)
+        plan = rounds.plan_round(questions, store, settings, utc_now(), minutes, count, topic, tag, difficulty, seed)
+        round_id = store.start_round(iso(utc_now()), minutes, plan,
+                                     {"seed": seed, "feedback": feedback, "topic": topic, "tag": tag})
+    ui = _ui(obj)
+    runner = rounds.MockRound(questions, store, ui, settings, round_id, judge=_judge_with_notice(judge),
+                              tables=sql_tables(store.home / "cache" / "tables"))
+    try:
+        report = runner.run()
+    except KeyboardInterrupt:
+        raise click.ClickException(f"round {round_id} saved with {render.clock(runner.left())} left; "
+                                   "`drill mock --resume` continues it") from None
+    render.mock_report(render.console(), report)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="The same figures as JSON, for scripts.")
+@click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Write them as a page with charts.")
+@click.pass_obj
+def stats(obj: Ctx, as_json: bool, html: Path | None) -> None:
+    """Reviews per day, streak, retention, the due forecast, and how each topic and tag is going."""
+    from drills import render
+    from drills.session import utc_now
+    from drills.stats import compute, to_json
+
+    figures = compute(obj.load().questions, obj.store(), obj.settings(), utc_now())
+    if html:
+        from drills.html import stats_page
+
+        _write(html, stats_page(figures))
+        click.echo(f"wrote {html}")
+    elif as_json:
+        click.echo(to_json(figures))
+    else:
+        render.stats(render.console(), figures)
+
+
+def _write(path: Path, text: str) -> None:
+    import os
+
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {path}: {exc.strerror}") from None
+
+
+@cli.command()
 @click.pass_obj
 def due(obj: Ctx) -> None:
     """What is due today and on each of the next 7 days."""
@@ -424,20 +529,14 @@ def reset(obj: Ctx, drill_id: str | None, everything: bool, yes: bool) -> None:
 def export_(obj: Ctx, file: Path) -> None:
     """Write all progress to FILE as JSON (for backups and moving machines; '-' for stdout)."""
     import json
-    import os
 
-    data = json.dumps(obj.store().export(), ensure_ascii=False, indent=1)
+    exported = obj.store().export()
+    data = json.dumps(exported, ensure_ascii=False, indent=1)
     if str(file) == "-":
         click.echo(data)
         return
-    tmp = file.with_name(file.name + ".tmp")
-    try:
-        tmp.write_text(data, encoding="utf-8")
-        os.replace(tmp, file)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise click.ClickException(f"cannot write {file}: {exc.strerror}") from None
-    click.echo(f"exported {len(obj.store().export()['reviews'])} reviews to {file}")
+    _write(file, data)
+    click.echo(f"exported {len(exported['reviews'])} reviews to {file}")
 
 
 @cli.command("import")

@@ -214,3 +214,124 @@ def summary(out: Any, s: Any) -> None:
     out.print(f"streak: {s.streak} day{'s' if s.streak != 1 else ''} · due tomorrow: {s.due_tomorrow}")
     if s.stopped_early:
         out.print("[dim]Stopped early; every answer so far is saved. `drill today` picks up where you left off.[/]")
+
+
+def clock(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def mock_overview(out: Any, questions: list, minutes: float, left_s: float, resumed: bool) -> None:
+    from rich.rule import Rule
+
+    what = "Resuming the mock round" if resumed else "Mock round"
+    out.print(Rule(f"{what}: {len(questions)} drills · {clock(left_s)} left of {minutes:g} minutes", style="bold"))
+    for i, q in enumerate(questions, 1):
+        out.print(f"  {i}. {q.title}  [dim]{q.topic} · {q.difficulty} · target {q.time_target}s[/]")
+    out.print("[dim]No verdicts until the end, as in an interview.[/]")
+
+
+def mock_question(out: Any, q: Question, tables: list | None, index: int, total: int, left_s: float,
+                  previous: str | None) -> None:
+    from rich.markdown import Markdown
+    from rich.rule import Rule
+
+    out.print(Rule(f"{index}/{total} · {clock(left_s)} left", style="dim"))
+    out.print(f"[bold]{q.title}[/]  [dim]{q.id} · {q.kind} · target {q.time_target}s[/]")
+    out.print(Markdown(q.prompt))
+    _tables(out, tables)
+    if previous is not None:
+        out.print("[dim]Your answer so far (a new one replaces it):[/]")
+        out.print(previous.rstrip(), markup=False)
+
+
+def mock_feedback(out: Any, q: Question, v: Verdict) -> None:
+    mark, colour = MARKS.get(v.outcome, ("?", "white"))
+    out.print(f"[bold {colour}]{mark} {v.outcome}[/]  ", end="")
+    out.print(v.message, markup=False)
+
+
+def mock_report(out: Any, r: dict) -> None:
+    from rich.rule import Rule
+    from rich.table import Table
+
+    out.print(Rule(f"Mock round {r['round']} · {r['started_at'][:16].replace('T', ' ')} UTC", style="bold"))
+    out.print(f"[bold]Score: {r['correct']}/{r['total']} ({r['score']:g}%)[/] · answered {r['answered']} · "
+              f"time used {clock(r['used_s'])} of {r['minutes']:g} minutes")
+    topics = Table(box=None, header_style="bold", pad_edge=False)
+    for col in ("topic", "correct", "of"):
+        topics.add_column(col)
+    for topic, t in r["per_topic"].items():
+        topics.add_row(topic, str(t["correct"]), str(t["total"]))
+    out.print(topics)
+    drills = Table(box=None, header_style="bold", pad_edge=False)
+    for col in ("#", "drill", "result", "time", "target"):
+        drills.add_column(col)
+    for i, d in enumerate(r["drills"], 1):
+        slow = d["outcome"] != "unanswered" and d["seconds"] > d["target"]
+        drills.add_row(str(i), d["id"], d["outcome"], ("[yellow]" if slow else "") + clock(d["seconds"]),
+                       clock(d["target"]))
+    out.print(drills)
+    missed = [d for d in r["drills"] if d["outcome"] != "correct"]
+    for d in missed:
+        out.print(Rule(f"missed: {d['title']}", style="dim"))
+        out.print(d["message"], markup=False)
+        out.print("[bold]Reference[/]")
+        out.print((d["solution"] or "").rstrip(), markup=False)
+        out.print("[bold]Explanation[/]")
+        out.print((d["explanation"] or "").rstrip(), markup=False)
+    if r["weakest_tags"]:
+        out.print(Rule("what to work on", style="bold"))
+        for w in r["weakest_tags"]:
+            out.print(f"[bold]{w['tag']}[/]: {w['correct']}/{w['total']} right · practise: ", end="")
+            out.print(w["practise"], markup=False)
+            for link in w["read"]:
+                out.print(f"    read: {link}", markup=False)
+    if len(r["trend"]) > 1:
+        scores = " → ".join(f"{t['score']:g}%" for t in r["trend"][-6:])
+        times = " → ".join(clock(t["seconds_per_drill"]) if t["seconds_per_drill"] is not None else "-"
+                           for t in r["trend"][-6:])
+        out.print(f"Trend over your last rounds: score {scores}; time per drill {times}")
+
+
+def stats(out: Any, s: dict) -> None:
+    import datetime as dt
+
+    from rich.table import Table
+
+    if s.get("empty"):
+        out.print("No reviews yet. Start with `drill today`: it brings due reviews and a few new drills each day.")
+        return
+    shades = " ░▒▓█"
+    days = s["heatmap"]
+    top = max(d["reviews"] for d in days) or 1
+    first = dt.date.fromisoformat(days[0]["date"])
+    grid = [[" "] * ((len(days) + 6) // 7) for _ in range(7)]
+    for d in days:
+        day = dt.date.fromisoformat(d["date"])
+        level = 0 if d["reviews"] == 0 else 1 + min(3, int(4 * d["reviews"] / (top + 1)))
+        grid[day.weekday()][(day - first).days // 7] = shades[level] if level else "·"
+    out.print(f"[bold]Reviews per day, last 26 weeks[/] [dim](darker is more; most in a day: {top})[/]")
+    for name, row in zip(("Mon", "", "Wed", "", "Fri", "", "Sun"), grid, strict=True):
+        out.print(f"{name:>4} " + "".join(row), markup=False)
+    ret = s["retention_30d"]
+    true = f"{ret['true']:.0%}" if ret["true"] is not None else "-"
+    out.print(f"\nstreak: {s['streak']} day{'s' if s['streak'] != 1 else ''} · retention (30 days): {true} of "
+              f"{ret['reviews']} reviews, desired {ret['desired']:.0%} · drills seen {s['drills']['seen']}/"
+              f"{s['drills']['in_bank']}, mature {s['drills']['mature']}")
+    most = max(d["due"] for d in s["forecast"]) or 1
+    out.print("\n[bold]Due in the next 14 days[/]")
+    for d in s["forecast"]:
+        out.print(f"  {d['date'][5:]}  {'█' * round(20 * d['due'] / most):<20} {d['due']}", markup=False)
+    for kind, rows in (("topic", s["topics"]), ("tag", s["tags"][:15])):
+        table = Table(box=None, header_style="bold", pad_edge=False, title=f"by {kind}", title_justify="left")
+        for col in (kind, "reviews", "accuracy", "median time / target", "mature"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(r["name"], str(r["reviews"]), f"{r['accuracy']:.0%}",
+                          f"{clock(r['median_seconds'])} / {clock(r['median_target'])}",
+                          f"{r['mature']}/{r['drills_in_bank']}")
+        out.print()
+        out.print(table)
+    if s["leeches"]:
+        out.print("\n[bold]Leeches[/] (failed 8 times or more): " + ", ".join(x["id"] for x in s["leeches"]))

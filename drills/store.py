@@ -18,7 +18,7 @@ from typing import Any
 
 from drills.errors import DrillError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "progress.sqlite3"
 
 MIGRATIONS: dict[int, str] = {
@@ -49,6 +49,28 @@ MIGRATIONS: dict[int, str] = {
     CREATE INDEX reviews_time ON reviews (reviewed_at);
     CREATE TABLE suspended (drill_id TEXT PRIMARY KEY, since TEXT NOT NULL);
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+    2: """
+    CREATE TABLE mock_rounds (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at TEXT NOT NULL,
+        minutes REAL NOT NULL,
+        drill_ids TEXT NOT NULL,       -- JSON list, in the order shown
+        options TEXT NOT NULL,         -- JSON: seed, filters, feedback
+        used_s REAL NOT NULL DEFAULT 0, -- answering time spent so far; resume gets the rest
+        status TEXT NOT NULL,          -- running | finished
+        finished_at TEXT,
+        report TEXT                    -- JSON, written when the round is judged
+    );
+    CREATE TABLE mock_answers (
+        round_id INTEGER NOT NULL REFERENCES mock_rounds (id),
+        drill_id TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        seconds REAL NOT NULL,         -- time spent on this drill so far
+        hints INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (round_id, drill_id)
+    );
     """,
 }
 
@@ -162,16 +184,21 @@ class Store:
     # reviews
     def record(self, review: Review, card_after: dict | None, card_before: dict | None) -> Review:
         """Save a review and the card it produced, in one transaction. Returns it with id and uid."""
-        uid = review.uid or uuid.uuid4().hex
         with self.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO reviews (uid, drill_id, reviewed_at, rating, auto_rating, verdict, elapsed_ms, answer,"
-                " mode, content_hash, hints, card_before) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (uid, review.drill_id, review.reviewed_at, review.rating, review.auto_rating, review.verdict,
-                 int(review.elapsed_ms), review.answer, review.mode, review.content_hash, review.hints,
-                 json.dumps(card_before) if card_before is not None else None))
+            saved = self._insert_review(db, review, card_before)
             if card_after is not None:
                 self._put_card(db, review.drill_id, card_after, review.reviewed_at)
+        return saved
+
+    @staticmethod
+    def _insert_review(db: sqlite3.Connection, review: Review, card_before: dict | None) -> Review:
+        uid = review.uid or uuid.uuid4().hex
+        cur = db.execute(
+            "INSERT INTO reviews (uid, drill_id, reviewed_at, rating, auto_rating, verdict, elapsed_ms, answer,"
+            " mode, content_hash, hints, card_before) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (uid, review.drill_id, review.reviewed_at, review.rating, review.auto_rating, review.verdict,
+             int(review.elapsed_ms), review.answer, review.mode, review.content_hash, review.hints,
+             json.dumps(card_before) if card_before is not None else None))
         return Review(**{**asdict(review), "uid": uid, "id": cur.lastrowid})
 
     def rerate(self, review_id: int, rating: int, card_after: dict | None) -> None:
@@ -328,6 +355,59 @@ class Store:
         except (KeyError, TypeError, ValueError) as exc:
             raise DrillError(f"the export is damaged ({type(exc).__name__}: {exc}); nothing was imported") from None
         return added, updated
+
+    # mock rounds
+    def start_round(self, started_at: str, minutes: float, drill_ids: list[str], options: dict) -> int:
+        with self.transaction() as db:
+            return db.execute("INSERT INTO mock_rounds (started_at, minutes, drill_ids, options, status) "
+                              "VALUES (?, ?, ?, ?, 'running')",
+                              (started_at, minutes, json.dumps(drill_ids), json.dumps(options))).lastrowid
+
+    def save_answer(self, round_id: int, drill_id: str, answer: str, seconds: float, hints: int, used_s: float,
+                    when: str) -> None:
+        """An answer typed in a round, and the round's time used: one transaction."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO mock_answers VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, drill_id) DO "
+                       "UPDATE SET answer = excluded.answer, seconds = excluded.seconds, hints = excluded.hints, "
+                       "updated_at = excluded.updated_at", (round_id, drill_id, answer, seconds, hints, when))
+            db.execute("UPDATE mock_rounds SET used_s = ? WHERE id = ?", (used_s, round_id))
+
+    def set_used(self, round_id: int, used_s: float) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE mock_rounds SET used_s = ? WHERE id = ?", (used_s, round_id))
+
+    def round(self, round_id: int | None = None, status: str | None = None) -> dict | None:
+        sql = "SELECT id, started_at, minutes, drill_ids, options, used_s, status, finished_at, report FROM mock_rounds"
+        if round_id is not None:
+            row = self.db.execute(sql + " WHERE id = ?", (round_id,)).fetchone()
+        else:
+            row = self.db.execute(sql + (" WHERE status = ?" if status else "") + " ORDER BY id DESC LIMIT 1",
+                                  (status,) if status else ()).fetchone()
+        if row is None:
+            return None
+        keys = ("id", "started_at", "minutes", "drill_ids", "options", "used_s", "status", "finished_at", "report")
+        out = dict(zip(keys, row, strict=True))
+        out["drill_ids"] = json.loads(out["drill_ids"])
+        out["options"] = json.loads(out["options"])
+        out["report"] = json.loads(out["report"]) if out["report"] else None
+        out["answers"] = {d: {"answer": a, "seconds": s, "hints": h} for d, a, s, h in self.db.execute(
+            "SELECT drill_id, answer, seconds, hints FROM mock_answers WHERE round_id = ?", (out["id"],))}
+        return out
+
+    def rounds(self) -> list[dict]:
+        rows = self.db.execute("SELECT id, started_at, minutes, status, report FROM mock_rounds ORDER BY id")
+        return [{"id": i, "started_at": s, "minutes": m, "status": st, "report": json.loads(r) if r else None}
+                for i, s, m, st, r in rows]
+
+    def finish_round(self, round_id: int, finished_at: str, report: dict, reviews: list[tuple]) -> None:
+        """Close a round: its report and the mock-mode reviews of its answers, all or nothing."""
+        with self.transaction() as db:
+            for review, card_after, card_before in reviews:
+                self._insert_review(db, review, card_before)
+                if card_after is not None:
+                    self._put_card(db, review.drill_id, card_after, review.reviewed_at)
+            db.execute("UPDATE mock_rounds SET status = 'finished', finished_at = ?, report = ? WHERE id = ?",
+                       (finished_at, json.dumps(report), round_id))
 
     def integrity(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]

@@ -60,6 +60,42 @@ class PlainUI:
         render.summary(self.out, summary)
 
 
+    # mock rounds
+    def mock_overview(self, questions: list[Question], minutes: float, left_s: float, resumed: bool) -> None:
+        render.mock_overview(self.out, questions, minutes, left_s, resumed)
+        self.out.print(f"End each answer with a line '{END_OF_ANSWER}'. :skip moves on, :goto N revisits "
+                       "drill N, :quit ends the round early.")
+
+    def mock_question(self, q: Question, tables: list | None, index: int, total: int, left_s: float,
+                      previous: str | None) -> None:
+        render.mock_question(self.out, q, tables, index, total, left_s, previous)
+
+    def mock_answer(self, q: Question, previous: str | None, seconds_left) -> str | None:
+        return self._block()
+
+    def mock_confirm_quit(self) -> bool:
+        self.out.print("End the round now? Unanswered drills count as missed. yes or no, then '---'.")
+        text = self._block()
+        return text is None or text.strip().lower() in ("y", "yes")
+
+    def mock_all_answered(self, left_s: float) -> int | str | None:
+        self.out.print(f"Every drill has an answer; {render.clock(left_s)} left. ':goto N' revises drill N, "
+                       "':done' (or an empty answer) ends the round.")
+        text = self._block()
+        if text is None:
+            return None
+        word = text.strip().lower()
+        if word.startswith(":goto"):
+            try:
+                return int(word.split()[1])
+            except (IndexError, ValueError):
+                return "done"
+        return "quit" if word == ":quit" else "done"
+
+    def mock_feedback(self, q: Question, verdict) -> None:
+        render.mock_feedback(self.out, q, verdict)
+
+
 def parse_rating(text: str) -> int | None:
     word = text.strip().lower()
     if word in ("1", "2", "3", "4"):
@@ -108,6 +144,53 @@ class TerminalUI(PlainUI):
             return self._prompt(q.kind).prompt("› ", default=default)
         except EOFError:
             return None
+
+    def mock_overview(self, questions: list[Question], minutes: float, left_s: float, resumed: bool) -> None:
+        render.mock_overview(self.out, questions, minutes, left_s, resumed)
+        self.out.print("[dim]Esc Enter submits · :skip moves on · :goto N revisits drill N · :quit ends early[/]")
+
+    def mock_answer(self, q: Question, previous: str | None, seconds_left) -> str | None:
+        """The editor, with a countdown; when time runs out, what was typed so far is the answer."""
+        import threading
+
+        from prompt_toolkit.application.current import get_app_or_none
+
+        session = self._prompt(q.kind)
+        default = previous if previous is not None else (q.starter if q.kind == "python" else "")
+
+        def expire() -> None:
+            app = get_app_or_none() or session.app
+            if app.is_running:
+                app.loop.call_soon_threadsafe(lambda: app.exit(result=app.current_buffer.text))
+
+        timer = threading.Timer(max(0.0, seconds_left()), expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            return session.prompt("› ", default=default, refresh_interval=1.0,
+                                  bottom_toolbar=lambda: f" {render.clock(seconds_left())} left ")
+        except EOFError:
+            return None
+        finally:
+            timer.cancel()
+
+    def mock_confirm_quit(self) -> bool:
+        from prompt_toolkit.shortcuts import confirm
+
+        try:
+            return confirm("End the round now? Unanswered drills count as missed.")
+        except (EOFError, KeyboardInterrupt):
+            return True
+
+    def mock_all_answered(self, left_s: float) -> int | str | None:
+        from prompt_toolkit import prompt
+
+        try:
+            text = prompt(f"Every drill has an answer ({render.clock(left_s)} left). Enter ends the round; "
+                          "a number revises that drill: ")
+        except (EOFError, KeyboardInterrupt):
+            return None
+        return int(text) if text.strip().isdigit() else "done"
 
     def ask_rating(self, q: Question, result: Result) -> int | str | None:
         from prompt_toolkit import prompt

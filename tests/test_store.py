@@ -58,7 +58,7 @@ def test_a_newer_store_is_refused_untouched(tmp_path):
     with sqlite3.connect(path) as db:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     before = path.read_bytes()
-    with pytest.raises(DrillError, match=r"written by a newer drill \(schema 2, this drill knows 1\); upgrade"):
+    with pytest.raises(DrillError, match=r"written by a newer drill \(schema 3, this drill knows 2\); upgrade"):
         Store(tmp_path)
     assert path.read_bytes() == before
 
@@ -144,3 +144,20 @@ def test_two_processes_writing_at_once_corrupt_nothing(tmp_path):
     assert store.review_count() == 300
     assert len(store.cards()) == 300
     assert store.integrity() == "ok"
+
+
+def test_a_version_1_store_is_migrated_and_keeps_its_reviews(tmp_path):
+    from drills.store import MIGRATIONS, _statements
+
+    path = tmp_path / "progress.sqlite3"
+    with sqlite3.connect(path) as db:  # exactly what drill 0.1 created
+        for statement in _statements(MIGRATIONS[1]):
+            db.execute(statement)
+        db.execute("INSERT INTO reviews (uid, drill_id, reviewed_at, rating, auto_rating, verdict, elapsed_ms,"
+                   " answer, mode, content_hash) VALUES ('u1', 'sql/a', '2026-01-01', 3, 3, 'correct', 5, 'x',"
+                   " 'today', 'h')")
+        db.execute("PRAGMA user_version = 1")
+    store = Store(tmp_path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert [r.uid for r in store.reviews()] == ["u1"]
+    assert store.rounds() == []

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""`drill stats` on a store of 100,000 reviews (generated like bench/today_bench.py). Target: under 1 s.
+
+    python bench/stats_bench.py [--reviews 100000] [--repeats 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from today_bench import drill_cmd, make_bank, make_store  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--drills", type=int, default=1000)
+    parser.add_argument("--reviews", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="drill-bench-"))
+    try:
+        bank, home = work / "bank", work / "home"
+        bank.mkdir()
+        store = make_store(home, make_bank(bank, args.drills), args.reviews, dt.datetime.now(dt.timezone.utc))
+        env = {**os.environ, "DRILL_HOME": str(home)}
+        result = {"store": store}
+        for name, extra in (("stats_terminal_s", []), ("stats_json_s", ["--json"])):
+            cmd = [*drill_cmd(), "--no-builtin", "--bank", str(bank), "stats", *extra]
+            subprocess.run(cmd, capture_output=True, check=True, env=env)  # warm the bank cache
+            times = []
+            for _ in range(args.repeats):
+                start = time.perf_counter()
+                subprocess.run(cmd, capture_output=True, check=True, env=env)
+                times.append(time.perf_counter() - start)
+            result[name] = round(statistics.median(times), 3)
+        result["target_s"] = 1.0
+        print(json.dumps(result, indent=2))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,281 @@
+"""`drill mock`: timed rounds like a technical screen, saved as they go, and their reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+from drills import scheduler as sched
+from drills.catalog import select
+from drills.errors import BankError, DrillError
+from drills.model import Question, Verdict
+from drills.session import Clock, iso, sql_tables, utc_now
+from drills.store import Review, Store
+
+UNSEEN_SHARE = 1 / 3
+MOCK_KINDS = ("sql", "python", "numeric")  # recall cards are self-rated: not for a timed round
+
+
+def plan_round(questions: Mapping[str, Question], store: Store, settings: sched.Settings, now: dt.datetime,
+               minutes: float = 30, count: int | None = None, topics: Sequence[str] = (),
+               tags: Sequence[str] = (), difficulties: Sequence[str] = (), seed: int | None = None) -> list[str]:
+    """Weakest drills first (lowest retrievability, most lapses) with a share never seen, topics
+    taking turns, fitted to the minutes given (or `count` drills)."""
+    pool = select(questions.values(), topics, tags, MOCK_KINDS, difficulties)
+    if not pool:
+        raise DrillError("no drills match those filters for a mock round (recall cards are left out); "
+                         "see `drill list`")
+    rng = random.Random(seed)
+    cards = {q.id: c for q in pool if (c := store.card(q.id)) is not None}
+    recall = sched.retrievabilities(cards, now, settings)
+    lapses = store.failures()
+    seen = [q for q in pool if q.id in cards]
+    unseen = [q for q in pool if q.id not in cards]
+    rng.shuffle(seen)
+    rng.shuffle(unseen)
+    seen.sort(key=lambda q: (recall[q.id] - 0.05 * lapses.get(q.id, 0)))
+    ordered: list[Question] = []
+    while seen or unseen:  # two weak drills for each unseen one
+        take_unseen = unseen and (not seen or len(ordered) % 3 == 2 or rng.random() < UNSEEN_SHARE / 3)
+        ordered.append((unseen if take_unseen else seen).pop(0))
+    lanes: dict[str, list[Question]] = defaultdict(list)
+    for q in ordered:
+        lanes[q.topic].append(q)
+    mixed: list[Question] = []
+    order = sorted(lanes, key=lambda t: ordered.index(lanes[t][0]))
+    while any(lanes.values()):
+        for topic in order:
+            if lanes[topic]:
+                mixed.append(lanes[topic].pop(0))
+    budget = minutes * 60
+    chosen: list[str] = []
+    used = 0
+    for q in mixed:
+        if count is not None and len(chosen) >= count:
+            break
+        if count is None and used + q.time_target > budget:
+            continue
+        chosen.append(q.id)
+        used += q.time_target
+    return chosen or [mixed[0].id]
+
+
+class MockUI(Protocol):
+    def notice(self, text: str) -> None: ...
+    def mock_overview(self, questions: list[Question], minutes: float, left_s: float, resumed: bool) -> None: ...
+    def mock_question(self, q: Question, tables: list | None, index: int, total: int, left_s: float,
+                      previous: str | None) -> None: ...
+    def mock_answer(self, q: Question, previous: str | None, seconds_left: Callable[[], float]) -> str | None: ...
+    def mock_confirm_quit(self) -> bool: ...
+    def mock_all_answered(self, left_s: float) -> int | str | None: ...
+    def mock_feedback(self, q: Question, verdict: Verdict) -> None: ...
+
+
+class MockRound:
+    """One round: shows drills, saves each answer with the time used, judges at the end."""
+
+    def __init__(self, questions: Mapping[str, Question], store: Store, ui: MockUI, settings: sched.Settings,
+                 round_id: int, clock: Clock = utc_now, judge: Callable[[Question, str], Verdict] | None = None,
+                 tables: Callable[[Question], list] | None = None):
+        from drills.judge import judge as default_judge
+
+        self.questions = questions
+        self.store = store
+        self.ui = ui
+        self.settings = settings
+        self.clock = clock
+        self.judge = judge or default_judge
+        self.tables = tables or sql_tables(None)
+        self.row = store.round(round_id)
+        if self.row is None:
+            raise DrillError(f"no mock round {round_id}")
+        self.id = round_id
+        self.ids = [d for d in self.row["drill_ids"] if d in questions]
+        self.answers: dict[str, dict] = dict(self.row["answers"])
+        self.spent = {d: a["seconds"] for d, a in self.answers.items()}  # time on each drill, every visit
+        self.feedback = self.row["options"].get("feedback") == "now"
+        self.started = self.clock()
+        self.used_before = self.row["used_s"]
+
+    def used(self) -> float:
+        return self.used_before + (self.clock() - self.started).total_seconds()
+
+    def left(self) -> float:
+        return self.row["minutes"] * 60 - self.used()
+
+    def run(self) -> dict:
+        """Ask until time is up, every drill is answered and the user is done, or they quit."""
+        qs = [self.questions[d] for d in self.ids]
+        self.ui.mock_overview(qs, self.row["minutes"], self.left(), resumed=bool(self.row["answers"]))
+        queue = [d for d in self.ids if d not in self.answers]
+        try:
+            while self.left() > 0:
+                if not queue:
+                    choice = self.ui.mock_all_answered(self.left())
+                    if self.left() <= 0 or choice in (None, "done"):
+                        break
+                    if choice == "quit":
+                        if self.ui.mock_confirm_quit():
+                            break
+                        continue
+                    queue = [self.ids[choice - 1]]
+                    continue
+                drill_id = queue.pop(0)
+                outcome = self._visit(drill_id)
+                if outcome == "quit":
+                    if self.ui.mock_confirm_quit():
+                        break
+                    queue.insert(0, drill_id)
+                elif outcome == "skip":
+                    queue.append(drill_id)
+                elif isinstance(outcome, int):
+                    if drill_id not in self.answers:
+                        queue.append(drill_id)
+                    target = self.ids[outcome - 1]
+                    queue = [target] + [d for d in queue if d != target]
+        except KeyboardInterrupt:
+            # Ctrl-C: everything typed so far is saved; the round can be resumed
+            self.store.set_used(self.id, self.used())
+            raise
+        self.store.set_used(self.id, min(self.used(), self.row["minutes"] * 60))
+        if self.left() <= 0:
+            self.ui.notice("Time is up.")
+        return finish(self.questions, self.store, self.settings, self.id, self.clock(), self.judge)
+
+    def _visit(self, drill_id: str) -> Any:
+        q = self.questions[drill_id]
+        previous = self.answers.get(drill_id, {}).get("answer")
+        try:
+            tables = self.tables(q) if q.kind == "sql" else None
+        except BankError as exc:
+            self.ui.notice(f"{q.id} is broken ({exc}); it is left out of the round.")
+            self.ids.remove(drill_id)
+            return None
+        self.ui.mock_question(q, tables, self.ids.index(drill_id) + 1, len(self.ids), self.left(), previous)
+        start = self._visit_start = self.clock()
+        try:
+            return self._answer(q, previous)
+        finally:
+            self.spent[drill_id] = self.spent.get(drill_id, 0) + (self.clock() - start).total_seconds()
+
+    def _answer(self, q: Question, previous: str | None) -> Any:
+        drill_id = q.id
+        while True:
+            text = self.ui.mock_answer(q, previous, self.left)
+            command = (text or "").strip().lower() if text is not None else ":quit"
+            if self.left() > 0:
+                if command == ":quit":
+                    return "quit"
+                if command in (":skip", ":next", ""):
+                    return "skip"
+                if command.startswith(":goto"):
+                    try:
+                        number = int(command.split()[1])
+                        if not 1 <= number <= len(self.ids):
+                            raise ValueError
+                    except (IndexError, ValueError):
+                        self.ui.notice(f"Use :goto N with N from 1 to {len(self.ids)}.")
+                        continue
+                    return number
+                if command in (":hint", ":reveal"):
+                    self.ui.notice("No hints or reveals in a mock round, as in an interview; :skip moves on.")
+                    continue
+            elif text is None or command.startswith(":"):
+                return None  # time ran out on an empty editor or a command: nothing to save
+            break
+        seconds = self.spent.get(drill_id, 0) + (self.clock() - self._visit_start).total_seconds()
+        self.answers[drill_id] = {"answer": text, "seconds": seconds, "hints": 0}
+        self.store.save_answer(self.id, drill_id, text, seconds, 0, min(self.used(), self.row["minutes"] * 60),
+                               iso(self.clock()))
+        if self.feedback:
+            try:
+                self.ui.mock_feedback(q, self.judge(q, text))
+            except DrillError as exc:
+                self.ui.notice(f"Could not judge the answer: {exc}")
+        return "answered"
+
+
+def start(questions: Mapping[str, Question], store: Store, settings: sched.Settings, now: dt.datetime,
+          minutes: float, plan: list[str], options: dict) -> int:
+    return store.start_round(iso(now), minutes, plan, options)
+
+
+def finish(questions: Mapping[str, Question], store: Store, settings: sched.Settings, round_id: int,
+           now: dt.datetime, judge: Callable[[Question, str], Verdict]) -> dict:
+    """Judge every answer, log each as a mock review (it feeds the schedule), write the report."""
+    row = store.round(round_id)
+    results = []
+    reviews = []
+    for drill_id in row["drill_ids"]:
+        q = questions.get(drill_id)
+        if q is None:
+            continue
+        given = row["answers"].get(drill_id)
+        if given is None or not given["answer"].strip():
+            results.append((q, None, 0.0))
+            continue
+        try:
+            verdict = judge(q, given["answer"])
+        except DrillError as exc:
+            verdict = Verdict("error", str(exc))
+        seconds = given["seconds"]
+        results.append((q, verdict, seconds))
+        rating = sched.rating_for(verdict.outcome, seconds, q.time_target)
+        before = store.card(drill_id)
+        after = sched.review(before, drill_id, rating, now, settings)
+        reviews.append((Review(drill_id, iso(now), rating, rating, verdict.outcome, int(seconds * 1000),
+                               given["answer"], "mock", q.content_hash), after, before))
+    report = build_report(row, results, store.rounds())
+    store.finish_round(round_id, iso(now), report, reviews)
+    return report
+
+
+def build_report(row: dict, results: list[tuple[Question, Verdict | None, float]], history: list[dict]) -> dict:
+    drills = []
+    per_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    per_tag: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for q, verdict, seconds in results:
+        outcome = verdict.outcome if verdict else "unanswered"
+        ok = outcome == "correct"
+        per_topic[q.topic][0] += ok
+        per_topic[q.topic][1] += 1
+        for tag in q.tags:
+            per_tag[tag][0] += ok
+            per_tag[tag][1] += 1
+        drills.append({
+            "id": q.id, "title": q.title, "topic": q.topic, "tags": list(q.tags), "outcome": outcome,
+            "message": verdict.message if verdict else "Not answered.", "seconds": round(seconds, 1),
+            "target": q.time_target, "solution": q.solution if not ok else None,
+            "explanation": q.explanation if not ok else None, "see_also": list(q.see_also),
+        })
+    correct = sum(d["outcome"] == "correct" for d in drills)
+    answered = sum(d["outcome"] != "unanswered" for d in drills)
+    missed_tags = [t for t, (c, n) in per_tag.items() if c < n]
+    weakest = sorted(missed_tags, key=lambda t: (per_tag[t][0] / per_tag[t][1], -per_tag[t][1], t))[:3]
+    weak = []
+    for tag in weakest:
+        reading: list[str] = []
+        for d in drills:
+            if tag in d["tags"] and d["outcome"] != "correct":
+                reading += [link for link in d["see_also"] if link not in reading]
+        weak.append({"tag": tag, "correct": per_tag[tag][0], "total": per_tag[tag][1], "read": reading[:3],
+                     "practise": f"drill cram --tag {tag}"})
+    earlier = [r for r in history if r["status"] == "finished" and r["report"] and r["id"] != row["id"]]
+    trend = [{"id": r["id"], "started_at": r["started_at"], "score": r["report"]["score"],
+              "seconds_per_drill": r["report"]["seconds_per_drill"]} for r in earlier]
+    timed = [d["seconds"] for d in drills if d["outcome"] != "unanswered"]
+    score = round(100 * correct / len(drills), 1) if drills else 0.0
+    trend.append({"id": row["id"], "started_at": row["started_at"], "score": score,
+                  "seconds_per_drill": round(statistics.mean(timed), 1) if timed else None})
+    return {
+        "round": row["id"], "started_at": row["started_at"], "minutes": row["minutes"],
+        "used_s": round(min(row["used_s"], row["minutes"] * 60), 1),
+        "correct": correct, "answered": answered, "total": len(drills), "score": score,
+        "seconds_per_drill": trend[-1]["seconds_per_drill"],
+        "per_topic": {t: {"correct": c, "total": n} for t, (c, n) in sorted(per_topic.items())},
+        "drills": drills, "weakest_tags": weak, "trend": trend,
+    }

@@ -1,0 +1,97 @@
+"""`drill stats`: what the progress store says about a person's practice, as plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+from collections import defaultdict
+from collections.abc import Mapping
+
+from drills import scheduler as sched
+from drills.model import Question
+from drills.session import day_start, drill_day, forecast, iso, streak
+from drills.store import Store
+
+HEATMAP_WEEKS = 26
+MATURE_DAYS = 21
+
+
+def compute(questions: Mapping[str, Question], store: Store, settings: sched.Settings, now: dt.datetime) -> dict:
+    """Every figure `drill stats` shows, for the terminal, --json and --html alike."""
+    total = store.review_count()
+    if total == 0:
+        return {"empty": True, "reviews": 0}
+    shift = f"-{settings.rollover_hour} hours"
+    today = drill_day(now, settings.rollover_hour)
+    first = today - dt.timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))
+    since = iso(day_start(now, settings.rollover_hour) - dt.timedelta(days=(today - first).days + 1))
+    per_day = {d: n for d, n in store.db.execute(
+        "SELECT date(reviewed_at, 'localtime', ?) AS d, count(*) FROM reviews WHERE reviewed_at >= ? GROUP BY d",
+        (shift, since)) if d >= first.isoformat()}
+    heatmap = [{"date": (first + dt.timedelta(days=i)).isoformat(),
+                "reviews": per_day.get((first + dt.timedelta(days=i)).isoformat(), 0)}
+               for i in range((today - first).days + 1)]
+
+    month_ago = iso(now - dt.timedelta(days=30))
+    kept, asked = store.db.execute(
+        "SELECT coalesce(sum(rating > 1), 0), count(*) FROM reviews WHERE reviewed_at >= ? AND mode != 'cram' "
+        "AND json_extract(card_before, '$.state') = 2", (month_ago,)).fetchone()
+
+    cards = store.cards()
+    mature = {d for d, c in cards.items() if c.get("state") == 2 and sched.interval_days(c) >= MATURE_DAYS}
+    by_drill: dict[str, list] = defaultdict(lambda: [0, 0, []])
+    for drill_id, ok, elapsed in store.db.execute("SELECT drill_id, rating > 1, elapsed_ms FROM reviews"):
+        entry = by_drill[drill_id]
+        entry[0] += ok
+        entry[1] += 1
+        entry[2].append(elapsed / 1000)
+    groups: dict[str, dict[str, dict]] = {"topic": {}, "tag": {}}
+    for drill_id, (ok, n, times) in by_drill.items():
+        q = questions.get(drill_id)
+        if q is None:
+            continue
+        for kind, names in (("topic", [q.topic]), ("tag", q.tags)):
+            for name in names:
+                g = groups[kind].setdefault(name, {"correct": 0, "reviews": 0, "times": [], "targets": [],
+                                                   "drills": set()})
+                g["correct"] += ok
+                g["reviews"] += n
+                g["times"] += times
+                g["targets"].append(q.time_target)
+                g["drills"].add(drill_id)
+    tables = {}
+    for kind, named in groups.items():
+        rows = []
+        for name, g in named.items():
+            rows.append({
+                "name": name, "reviews": g["reviews"], "accuracy": round(g["correct"] / g["reviews"], 3),
+                "median_seconds": round(statistics.median(g["times"]), 1),
+                "median_target": statistics.median(g["targets"]),
+                "drills_seen": len(g["drills"]), "mature": len(g["drills"] & mature),
+                "drills_in_bank": sum(1 for q in questions.values()
+                                      if (q.topic == name if kind == "topic" else name in q.tags)),
+            })
+        tables[kind] = sorted(rows, key=lambda r: (-r["reviews"], r["name"]))
+    failures = store.failures()
+    leeches = sorted(({"id": d, "failures": n, "title": questions[d].title if d in questions else None}
+                      for d, n in failures.items() if n >= sched.LEECH_THRESHOLD), key=lambda x: -x["failures"])
+    return {
+        "empty": False,
+        "reviews": total,
+        "today": today.isoformat(),
+        "streak": streak(store, settings, now),
+        "heatmap": heatmap,
+        "retention_30d": {"true": round(kept / asked, 3) if asked else None, "reviews": asked,
+                          "desired": settings.desired_retention},
+        "forecast": [{"date": d.isoformat(), "due": n} for d, n in forecast(store, questions, settings, now, 14)],
+        "drills": {"in_bank": len(questions), "seen": len([d for d in cards if d in questions]),
+                   "mature": len([d for d in mature if d in questions])},
+        "topics": tables["topic"],
+        "tags": tables["tag"],
+        "leeches": leeches,
+    }
+
+
+def to_json(figures: dict) -> str:
+    return json.dumps(figures, indent=2)

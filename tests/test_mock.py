@@ -1,0 +1,211 @@
+"""Mock rounds driven through the plain-text UI with a fake clock, and their reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from drills import scheduler as sched
+from drills.bank import load_bank
+from drills.cli import cli
+from drills.mock import MockRound, plan_round
+from drills.store import Store
+from drills.ui import PlainUI
+
+from .conftest import FIXTURE_BANK
+from .test_cli_today import RUNNING, TOP_EARNER, answers, spawn
+
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+SETTINGS = sched.Settings(fuzz=False)
+
+
+class Clock:
+    def __init__(self, now: dt.datetime):
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+class TimedUI(PlainUI):
+    """Each answer block takes `seconds[i]` of the fake clock to type."""
+
+    def __init__(self, text: str, clock: Clock, seconds: list[float]):
+        super().__init__(io.StringIO(text), console=__import__("drills.render", fromlist=["console"]).console())
+        self.clock, self.seconds = clock, list(seconds)
+
+    def _block(self):
+        text = super()._block()
+        if self.seconds:
+            self.clock.now += dt.timedelta(seconds=self.seconds.pop(0))
+        return text
+
+
+@pytest.fixture
+def questions():
+    return load_bank([FIXTURE_BANK]).questions
+
+
+def new_round(store, questions, minutes, plan, feedback="end"):
+    return store.start_round(T0.isoformat(), minutes, plan, {"feedback": feedback})
+
+
+PLAN = ["probability/two-dice-seven", "sql/running-total", "sql/top-earner"]
+
+
+def test_plan_is_repeatable_fits_the_minutes_and_leaves_out_recall(tmp_path, questions):
+    store = Store(tmp_path)
+    a = plan_round(questions, store, SETTINGS, T0, minutes=30, seed=7)
+    assert a == plan_round(questions, store, SETTINGS, T0, minutes=30, seed=7)
+    assert sorted(a) == sorted(PLAN)  # 30 + 90 + 90 s of targets fit; the recall card is not for a timed round
+    assert len(plan_round(questions, store, SETTINGS, T0, minutes=2.5, seed=7)) == 2  # 150 s: two drills fit
+    assert plan_round(questions, store, SETTINGS, T0, count=1, seed=1, topics=["sql"])[0].startswith("sql/")
+
+
+def test_weakest_drills_come_first(tmp_path, questions):
+    store = Store(tmp_path)
+    for drill_id, rating in (("sql/top-earner", sched.EASY), ("sql/running-total", sched.AGAIN)):
+        card = sched.review(None, drill_id, rating, T0 - dt.timedelta(days=3), SETTINGS)
+        store.record(__import__("drills.store", fromlist=["Review"]).Review(
+            drill_id, (T0 - dt.timedelta(days=3)).isoformat(), rating, rating, "x", 1, "x", "today", "h"), card, None)
+    plan = plan_round(questions, store, SETTINGS, T0, count=2, topics=["sql"], seed=3)
+    assert plan == ["sql/running-total", "sql/top-earner"]
+
+
+def test_a_whole_round_with_a_fake_clock(tmp_path, questions):
+    store = Store(tmp_path)
+    round_id = new_round(store, questions, 10, PLAN)
+    clock = Clock(T0)
+    ui = TimedUI(answers("1/11", ":skip", TOP_EARNER, RUNNING, ":done"), clock, [40, 5, 200, 50, 1])
+    report = MockRound(questions, store, ui, SETTINGS, round_id, clock=clock).run()
+    assert (report["correct"], report["answered"], report["total"], report["score"]) == (2, 3, 3, 66.7)
+    assert report["per_topic"] == {"probability": {"correct": 0, "total": 1}, "sql": {"correct": 2, "total": 2}}
+    by_id = {d["id"]: d for d in report["drills"]}
+    assert by_id["probability/two-dice-seven"]["outcome"] == "wrong"
+    assert by_id["probability/two-dice-seven"]["solution"] == "1/6"
+    assert by_id["sql/top-earner"]["seconds"] == 200
+    assert by_id["sql/running-total"]["seconds"] == 55  # 5 s before the skip, 50 s on the way back
+    assert report["used_s"] == 296
+    assert report["weakest_tags"][0] == {"tag": "dice", "correct": 0, "total": 1, "practise": "drill cram --tag dice",
+                                         "read": ["https://en.wikipedia.org/wiki/Dice"]}
+    reviews = store.reviews(mode="mock")
+    assert [(r.drill_id, r.verdict, r.rating) for r in reviews] == [
+        ("probability/two-dice-seven", "wrong", sched.AGAIN),
+        ("sql/running-total", "correct", sched.GOOD),        # 55 s against a 90 s target
+        ("sql/top-earner", "correct", sched.HARD),           # 200 s: slower than the target
+    ]
+    ratings = {r.drill_id: r.rating for r in reviews}
+    assert ratings == {"probability/two-dice-seven": sched.AGAIN, "sql/running-total": sched.GOOD,
+                       "sql/top-earner": sched.HARD}
+    assert set(store.cards()) == set(PLAN)  # the round fed the schedule
+    assert store.round(round_id)["status"] == "finished"
+
+
+def test_time_running_out_mid_answer_judges_what_was_typed(tmp_path, questions):
+    store = Store(tmp_path)
+    round_id = new_round(store, questions, 2, PLAN)  # 120 s
+    clock = Clock(T0)
+    ui = TimedUI(answers("1/6", RUNNING, TOP_EARNER), clock, [30, 60, 45])  # the third ends at 135 s
+    report = MockRound(questions, store, ui, SETTINGS, round_id, clock=clock).run()
+    outcomes = [d["outcome"] for d in report["drills"]]
+    assert outcomes == ["correct", "correct", "correct"]
+    assert report["used_s"] == 120
+    ui = TimedUI(answers("1/6", ":skip"), Clock(T0), [30, 100])
+    store2 = Store(tmp_path / "b")
+    rid = new_round(store2, questions, 2, PLAN)
+    report = MockRound(questions, store2, ui, SETTINGS, rid, clock=ui.clock).run()
+    assert [d["outcome"] for d in report["drills"]] == ["correct", "unanswered", "unanswered"]
+    assert len(store2.reviews(mode="mock")) == 1  # untouched drills are not reviews
+
+
+def test_quitting_early_asks_and_still_reports(tmp_path, questions):
+    store = Store(tmp_path)
+    round_id = new_round(store, questions, 10, PLAN)
+    clock = Clock(T0)
+    ui = TimedUI(answers("1/6", ":quit", "no", RUNNING, ":quit", "yes"), clock, [10] * 6)
+    report = MockRound(questions, store, ui, SETTINGS, round_id, clock=clock).run()
+    assert [d["outcome"] for d in report["drills"]] == ["correct", "correct", "unanswered"]
+
+
+def test_feedback_now_shows_verdicts_during_the_round(tmp_path, questions, capsys):
+    store = Store(tmp_path)
+    round_id = new_round(store, questions, 10, PLAN, feedback="now")
+    clock = Clock(T0)
+    ui = TimedUI(answers("1/11", ":quit", "yes"), clock, [10, 1, 1])
+    MockRound(questions, store, ui, SETTINGS, round_id, clock=clock).run()
+    assert "Wrong: 1/11" in capsys.readouterr().out
+
+
+def test_trend_compares_with_earlier_rounds(tmp_path, questions):
+    store = Store(tmp_path)
+    for script in (answers("1/11", ":quit", "yes"), answers("1/6", ":quit", "yes")):
+        clock = Clock(T0)
+        rid = new_round(store, questions, 10, PLAN)
+        report = MockRound(questions, store, TimedUI(script, clock, [20, 1, 1]), SETTINGS, rid, clock=clock).run()
+    assert [t["score"] for t in report["trend"]] == [0.0, 33.3]
+
+
+def cli_run(home, *args, input=None):
+    return CliRunner().invoke(cli, ["--home", str(home), "--no-builtin", "--bank", str(FIXTURE_BANK), *args],
+                              input=input)
+
+
+def test_cli_round_history_report_and_html(tmp_path):
+    result = cli_run(tmp_path, "mock", "--seed", "1", "--count", "3", input=answers("1/11", ":quit", "yes"))
+    assert result.exit_code == 0, result.output
+    assert "Mock round: 3 drills" in result.output
+    assert "Score: 0/3 (0%)" in result.output
+    assert "what to work on" in result.output
+    assert "practise: drill cram --tag" in result.output
+    history = cli_run(tmp_path, "mock", "--history").output
+    assert history.startswith("   1  ") and "0/3 (0%)" in history
+    again = cli_run(tmp_path, "mock", "--report", "1").output
+    assert "Score: 0/3 (0%)" in again
+    page = tmp_path / "round.html"
+    assert cli_run(tmp_path, "mock", "--report", "1", "--html", str(page)).exit_code == 0
+    html = page.read_text()
+    assert html.startswith("<!doctype html>") and "<svg" in html and "http" not in html.split("<body>")[0]
+    assert "<script" not in html
+    assert cli_run(tmp_path, "mock", "--report", "9").output.startswith("Error: no finished mock round 9")
+    assert cli_run(tmp_path, "mock", "--resume").output.startswith("Error: no interrupted mock round")
+
+
+def test_resume_after_sigkill(tmp_path, questions):
+    right = {"probability/two-dice-seven": "1/6", "sql/running-total": RUNNING, "sql/top-earner": TOP_EARNER}
+    order = plan_round(questions, Store(tmp_path / "probe"), SETTINGS, T0, count=3, seed=1)
+    proc = spawn(tmp_path, "mock", "--seed", "1", "--count", "3", "--minutes", "30", stdin=subprocess.PIPE,
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    proc.stdin.write(answers(right[order[0]]))
+    proc.stdin.flush()
+    deadline = time.monotonic() + 30
+    while True:
+        store = Store(tmp_path)
+        row = store.round(status="running")
+        store.close()
+        if row and row["answers"]:
+            break
+        assert time.monotonic() < deadline, "the first answer was never saved"
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    proc.stdin.close()
+    store = Store(tmp_path)
+    assert store.integrity() == "ok"
+    row = store.round(status="running")
+    assert row["drill_ids"] == order
+    assert list(row["answers"]) == [order[0]]
+    assert row["answers"][order[0]]["answer"].strip() == right[order[0]].strip()
+    assert 0 < row["used_s"] < 30 * 60
+    result = cli_run(tmp_path, "mock", "--resume", input=answers(right[order[1]], right[order[2]], ":done"))
+    assert result.exit_code == 0, result.output
+    assert "Resuming the mock round" in result.output
+    assert "Score: 3/3 (100%)" in result.output
+    assert Store(tmp_path).round(row["id"])["status"] == "finished"
+    assert len(Store(tmp_path).reviews(mode="mock")) == 3

@@ -1,0 +1,96 @@
+"""drill stats on a store whose figures are known by construction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from drills import scheduler as sched
+from drills.bank import load_bank
+from drills.cli import cli
+from drills.stats import compute
+from drills.store import Review, Store
+
+from .conftest import FIXTURE_BANK
+
+UTC = dt.timezone.utc
+NOW = dt.datetime(2026, 3, 18, 12, 0, tzinfo=UTC)  # a Wednesday
+SETTINGS = sched.Settings(fuzz=False)
+
+
+@pytest.fixture(autouse=True)
+def utc_local_time(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def review(store, drill_id, when, rating, seconds, before, after, mode="today"):
+    store.record(Review(drill_id, when.isoformat(timespec="microseconds"), rating, rating,
+                        "correct" if rating > 1 else "wrong", int(seconds * 1000), "x", mode, "h"), after, before)
+
+
+def known_store(tmp_path):
+    """Two drills reviewed on known days with known ratings and times."""
+    store = Store(tmp_path)
+    review_card = {"card_id": 1, "state": 2, "step": None, "stability": 30.0, "difficulty": 5.0,
+                   "due": (NOW + dt.timedelta(days=25)).isoformat(), "last_review": NOW.isoformat()}
+    young = {**review_card, "due": (NOW + dt.timedelta(days=3)).isoformat()}
+    # sql/top-earner: 3 reviews of a known card (2 kept, 1 lapse), then it is mature (25-day interval)
+    review(store, "sql/top-earner", NOW - dt.timedelta(days=20), 3, 60, None, young)
+    review(store, "sql/top-earner", NOW - dt.timedelta(days=10), 3, 80, young, young)
+    review(store, "sql/top-earner", NOW - dt.timedelta(days=2), 1, 200, young, young)
+    review(store, "sql/top-earner", NOW - dt.timedelta(hours=2), 3, 40, young, review_card)
+    # probability/two-dice-seven: one new review today, due in 3 days
+    review(store, "probability/two-dice-seven", NOW - dt.timedelta(hours=1), 4, 10, None, young)
+    # a cram review does not count toward retention
+    review(store, "sql/top-earner", NOW - dt.timedelta(hours=1), 1, 30, review_card, None, mode="cram")
+    return store
+
+
+def test_figures_match_the_store(tmp_path):
+    questions = load_bank([FIXTURE_BANK]).questions
+    s = compute(questions, known_store(tmp_path), SETTINGS, NOW)
+    assert s["reviews"] == 6
+    assert s["streak"] == 1
+    assert len(s["heatmap"]) == 7 * 25 + 3  # 25 whole weeks and Monday..Wednesday of this one
+    days = {d["date"]: d["reviews"] for d in s["heatmap"]}
+    assert days["2026-03-18"] == 3 and days["2026-03-16"] == 1 and days["2026-03-08"] == 1
+    assert sum(days.values()) == 6
+    # retention: reviews of known cards (state 2 before) in today/mock mode: 2 kept of 3
+    assert s["retention_30d"] == {"true": round(2 / 3, 3), "reviews": 3, "desired": 0.9}
+    assert s["drills"] == {"in_bank": 4, "seen": 2, "mature": 1}
+    assert [f["due"] for f in s["forecast"]][:4] == [0, 0, 0, 1]
+    topics = {r["name"]: r for r in s["topics"]}
+    assert topics["sql"]["reviews"] == 5 and topics["sql"]["accuracy"] == 0.6
+    assert topics["sql"]["median_seconds"] == 60 and topics["sql"]["median_target"] == 90
+    assert topics["sql"]["mature"] == 1 and topics["sql"]["drills_in_bank"] == 2
+    assert topics["probability"]["accuracy"] == 1.0
+    tags = {r["name"]: r for r in s["tags"]}
+    assert tags["rank"]["reviews"] == 5 and tags["dice"]["reviews"] == 1
+    assert s["leeches"] == []
+
+
+def test_json_and_html_and_terminal(tmp_path):
+    known_store(tmp_path)
+    base = ["--home", str(tmp_path), "--no-builtin", "--bank", str(FIXTURE_BANK), "stats"]
+    data = json.loads(CliRunner().invoke(cli, [*base, "--json"]).output)
+    assert data["reviews"] == 6 and len(data["forecast"]) == 14
+    page = tmp_path / "stats.html"
+    assert CliRunner().invoke(cli, [*base, "--html", str(page)]).exit_code == 0
+    html = page.read_text()
+    assert html.count("<svg") == 2 and "<script" not in html
+    out = CliRunner().invoke(cli, base).output
+    assert "Reviews per day, last 26 weeks" in out and "streak:" in out and "by topic" in out
+
+
+def test_empty_store_says_how_to_start(tmp_path):
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path), "stats"])
+    assert result.output.startswith("No reviews yet. Start with `drill today`")
+    assert json.loads(CliRunner().invoke(cli, ["--home", str(tmp_path), "stats", "--json"]).output)["empty"] is True
