@@ -85,8 +85,9 @@ def make_bank(root: Path, n: int) -> list[str]:
     (root / "_bank.yaml").write_text("format_version: 1\n")
     ids = []
     rng = random.Random(1)
+    kinds = [("sql", "gsql", SQL), ("numeric", "gprob", NUMERIC), ("recall", "gcards", RECALL)]
     for i in range(n):
-        kind, topic, template = [("sql", "gsql", SQL), ("numeric", "gprob", NUMERIC), ("recall", "gcards", RECALL)][i % 3]
+        kind, topic, template = kinds[i % 3]
         drill_id = f"{topic}/{kind}-{i:04d}"
         path = root / f"{drill_id}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
