@@ -15,12 +15,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from today_bench import drill_cmd, make_bank, make_store  # noqa: E402
+from today_bench import drill_cmd, make_bank, make_store, timed_ms  # noqa: E402
 
 
 def main() -> None:
@@ -39,12 +38,7 @@ def main() -> None:
         for name, extra in (("stats_terminal_s", []), ("stats_json_s", ["--json"])):
             cmd = [*drill_cmd(), "--no-builtin", "--bank", str(bank), "stats", *extra]
             subprocess.run(cmd, capture_output=True, check=True, env=env)  # warm the bank cache
-            times = []
-            for _ in range(args.repeats):
-                start = time.perf_counter()
-                subprocess.run(cmd, capture_output=True, check=True, env=env)
-                times.append(time.perf_counter() - start)
-            result[name] = round(statistics.median(times), 3)
+            result[name] = round(statistics.median(timed_ms(cmd, env) for _ in range(args.repeats)) / 1000, 3)
         result["target_s"] = 1.0
         print(json.dumps(result, indent=2))
     finally:

@@ -13,7 +13,7 @@ from drills import scheduler as sched
 from drills.catalog import select
 from drills.errors import BankError, DrillError
 from drills.model import Question, Verdict
-from drills.session import Clock, iso, sql_tables, utc_now
+from drills.session import Clock, Drilling, iso, utc_now
 from drills.store import Review, Store
 
 UNSEEN_SHARE = 1 / 3
@@ -75,21 +75,13 @@ class MockUI(Protocol):
     def mock_feedback(self, q: Question, verdict: Verdict) -> None: ...
 
 
-class MockRound:
+class MockRound(Drilling):
     """One round: shows drills, saves each answer with the time used, judges at the end."""
 
     def __init__(self, questions: Mapping[str, Question], store: Store, ui: MockUI, settings: sched.Settings,
                  round_id: int, clock: Clock = utc_now, judge: Callable[[Question, str], Verdict] | None = None,
                  tables: Callable[[Question], list] | None = None):
-        from drills.judge import judge as default_judge
-
-        self.questions = questions
-        self.store = store
-        self.ui = ui
-        self.settings = settings
-        self.clock = clock
-        self.judge = judge or default_judge
-        self.tables = tables or sql_tables(None)
+        super().__init__(questions, store, ui, settings, clock, judge, tables)
         self.row = store.round(round_id)
         if self.row is None:
             raise DrillError(f"no mock round {round_id}")

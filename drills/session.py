@@ -162,10 +162,11 @@ def build_cram(questions: Mapping[str, Question], store: Store, settings: sched.
     return Queue([], (seen + unseen)[:count])
 
 
-class Session:
-    def __init__(self, questions: Mapping[str, Question], store: Store, ui: UI, settings: sched.Settings,
-                 clock: Clock = utc_now, mode: str = "today",
-                 judge: Callable[[Question, str], Verdict] | None = None,
+class Drilling:
+    """What a daily session and a mock round share: the bank, the store, the UI and the clock."""
+
+    def __init__(self, questions: Mapping[str, Question], store: Store, ui: Any, settings: sched.Settings,
+                 clock: Clock = utc_now, judge: Callable[[Question, str], Verdict] | None = None,
                  tables: Callable[[Question], list] | None = None):
         from drills.judge import judge as default_judge
 
@@ -174,9 +175,17 @@ class Session:
         self.ui = ui
         self.settings = settings
         self.clock = clock
-        self.mode = mode
         self.judge = judge or default_judge
         self.tables = tables or sql_tables(None)
+
+
+class Session(Drilling):
+    def __init__(self, questions: Mapping[str, Question], store: Store, ui: UI, settings: sched.Settings,
+                 clock: Clock = utc_now, mode: str = "today",
+                 judge: Callable[[Question, str], Verdict] | None = None,
+                 tables: Callable[[Question], list] | None = None):
+        super().__init__(questions, store, ui, settings, clock, judge, tables)
+        self.mode = mode
         self.failures = store.failures()
 
     def run(self, queue: Queue, notes: Iterable[str] = ()) -> Summary:

@@ -15,6 +15,18 @@ def _isolated_env(monkeypatch, tmp_path):
 
 
 @pytest.fixture
+def utc_local_time(monkeypatch):
+    """Local time is UTC, so drill days and rollovers are predictable."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
 def fixture_bank() -> Path:
     return FIXTURE_BANK
 

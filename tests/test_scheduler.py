@@ -14,15 +14,7 @@ T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NOFUZZ = sched.Settings(fuzz=False)
 
 
-@pytest.fixture(autouse=True)
-def utc_local_time(monkeypatch):
-    import time
-
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc_local_time")
 
 
 @pytest.mark.parametrize(

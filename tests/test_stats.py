@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -22,13 +21,7 @@ NOW = dt.datetime(2026, 3, 18, 12, 0, tzinfo=UTC)  # a Wednesday
 SETTINGS = sched.Settings(fuzz=False)
 
 
-@pytest.fixture(autouse=True)
-def utc_local_time(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc_local_time")
 
 
 def review(store, drill_id, when, rating, seconds, before, after, mode="today"):
