@@ -142,9 +142,11 @@ def check(obj: Ctx, question: str, answer_file, as_json: bool) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--changed", is_flag=True, help="Only the drills added or changed since --base (git).")
 @click.option("--base", metavar="REF", help="Git ref to compare with for --changed (default: main).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: the number of CPUs).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
-def validate(obj: Ctx, paths: tuple[Path, ...], changed: bool, base: str | None, as_json: bool) -> None:
+def validate(obj: Ctx, paths: tuple[Path, ...], changed: bool, base: str | None, jobs: int | None,
+             as_json: bool) -> None:
     """Prove drills: schema, unique ids, reference correct, wrong answers rejected.
 
     PATHS default to every bank in use. One line per problem as path:line: message;
@@ -171,7 +173,9 @@ def validate(obj: Ctx, paths: tuple[Path, ...], changed: bool, base: str | None,
             else:
                 click.echo('{"checked": 0, "ok": true, "problems": [], "warnings": []}')
             return
-    report = validate_paths(paths or banks, context=banks)
+    import os
+
+    report = validate_paths(paths or banks, context=banks, jobs=jobs or min(4, os.cpu_count() or 1))
     render.report(report, as_json)
     sys.exit(0 if report.ok else 1)
 

@@ -42,7 +42,7 @@ class Report:
         return not self.problems
 
 
-def validate_paths(paths: Iterable[Path], context: Iterable[Path] = ()) -> Report:
+def validate_paths(paths: Iterable[Path], context: Iterable[Path] = (), jobs: int = 1) -> Report:
     """Validate the drills under `paths`; ids are also checked for clashes with `context` banks."""
     start = time.perf_counter()
     paths = [Path(p) for p in paths]
@@ -59,6 +59,7 @@ def validate_paths(paths: Iterable[Path], context: Iterable[Path] = ()) -> Repor
                 report.problems.append(Problem(str(q.path), q.line_of("id"),
                                                f"duplicate id '{q.id}', also used by {known[q.id].path}", q.id))
         everyone = {**known, **everyone}
+    to_judge = []
     for q in bank.questions.values():
         report.checked += 1
         report.problems += _unknown_tags(q)
@@ -67,7 +68,9 @@ def validate_paths(paths: Iterable[Path], context: Iterable[Path] = ()) -> Repor
             report.problems.append(Problem(str(q.path), left[0], "a TODO from the template is still here; "
                                            "replace it with the drill's own text", q.id))
             continue
-        report.problems += check_question(q)
+        to_judge.append(q)
+    for problems in _judged(to_judge, jobs):
+        report.problems += problems
     for match in near_duplicates(bank.questions.values(), everyone.values()):
         q = match.question
         report.warnings.append(Problem(str(q.path), q.line_of(match.field), match.message(), q.id))
@@ -87,6 +90,23 @@ def drill_paths(files: Iterable[Path], banks: Iterable[Path]) -> list[Path]:
                     out.append(f)
                     break
     return out
+
+
+def _judged(questions: list[Question], jobs: int) -> Iterable[list[Problem]]:
+    """check_question for each drill, in `jobs` processes when there is enough to share.
+
+    Most of the time goes to waiting on the judges' own processes (a too-slow wrong answer
+    runs to its time limit), so a second worker process halves the wall time on two cores.
+    """
+    if jobs <= 1 or len(questions) < 8:
+        return map(check_question, questions)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: each worker starts its own SQL worker and sandbox server
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    with pool:
+        return list(pool.map(check_question, questions, chunksize=1))
 
 
 def check_question(q: Question) -> list[Problem]:

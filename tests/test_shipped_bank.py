@@ -14,7 +14,7 @@ from drills.validate import validate_paths
 
 
 def test_every_shipped_drill_is_proven():
-    report = validate_paths([bundled_bank()])
+    report = validate_paths([bundled_bank()], jobs=2)
     assert report.checked > 0
     assert [str(p) for p in report.problems] == []
 
