@@ -87,7 +87,7 @@ def question(q: Question, tables: list | None, hints: bool, solution: bool) -> N
     if q.tags:
         out.print("[dim]tags: " + ", ".join(q.tags) + "[/]")
     out.print()
-    out.print(Markdown(q.prompt))
+    out.print(Markdown(q.prompt), soft_wrap=False)
     _tables(out, tables)
     if q.kind == "python" and q.starter:
         out.print()
@@ -154,7 +154,7 @@ def session_question(out: Any, q: Question, tables: list | None, progress: Any, 
         out.print("[bold yellow]This drill keeps slipping (a leech). Read the explanation first:[/]")
         out.print(q.explanation.rstrip(), markup=False)
         out.print()
-    out.print(Markdown(q.prompt))
+    out.print(Markdown(q.prompt), soft_wrap=False)
     _tables(out, tables)
 
 
@@ -238,7 +238,7 @@ def mock_question(out: Any, q: Question, tables: list | None, index: int, total:
 
     out.print(Rule(f"{index}/{total} · {clock(left_s)} left", style="dim"))
     out.print(f"[bold]{q.title}[/]  [dim]{q.id} · {q.kind} · target {q.time_target}s[/]")
-    out.print(Markdown(q.prompt))
+    out.print(Markdown(q.prompt), soft_wrap=False)
     _tables(out, tables)
     if previous is not None:
         out.print("[dim]Your answer so far (a new one replaces it):[/]")

@@ -62,3 +62,8 @@ def test_version_and_module_entry_point():
 
     out = subprocess.run([sys.executable, "-m", "drills", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "drill, version 0.1.0"
+
+
+def test_show_keeps_long_list_items_whole(fixture_bank):
+    out = run(fixture_bank, "show", "sql/running-total").output
+    assert "carries on unchanged past that day." in " ".join(out.split())
