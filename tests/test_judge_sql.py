@@ -126,6 +126,7 @@ def test_error_verdicts(top, answer, fragment):
         ("ATTACH '/tmp/drill-leak.db'", "not ATTACH"),
         ("INSTALL httpfs", "not LOAD"),
         ("SET threads = 4", "not SET"),
+        ("PIVOT emp ON department USING count(*)", "PIVOT without an IN list"),
     ],
 )
 def test_only_one_read_only_statement(top, answer, fragment):

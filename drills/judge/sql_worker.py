@@ -80,6 +80,9 @@ class Worker:
         if len(statements) > 1:
             return ("refused", f"the answer holds {len(statements)} statements; give exactly one query")
         kind = statements[0].type.name
+        if kind == "MULTI":
+            return ("refused", "the query expands into several statements (a PIVOT without an IN list does); "
+                               "name the pivot values with IN (...) or use conditional aggregation")
         if kind not in READ_ONLY:
             return ("refused", f"only a read-only query (SELECT, WITH, FROM, VALUES) is accepted, not {kind}")
         done = threading.Event()
