@@ -41,7 +41,14 @@ def test_editors_reject_what_drill_rejects():
             jsonschema.validate(bad, load_schema())
 
 
-def test_bank_has_the_first_drills():
-    qs = load_bank([bundled_bank()]).questions.values()
-    assert sum(q.kind == "numeric" for q in qs) >= 12
-    assert sum(q.kind == "recall" for q in qs) >= 8
+def test_bank_meets_its_totals():
+    """The bank people come for: SQL above all window functions, probability, algorithms, recall."""
+    qs = list(load_bank([bundled_bank()]).questions.values())
+    sql = [q for q in qs if q.kind == "sql"]
+    assert len(sql) >= 70
+    assert sum("window-functions" in q.tags for q in sql) >= 45
+    assert all(len(q.wrong_answers) >= 2 for q in sql)
+    assert sum(q.kind == "numeric" for q in qs) >= 45
+    assert sum(q.kind == "python" for q in qs) >= 55
+    assert sum(q.kind == "recall" for q in qs) >= 30
+    assert all(q.explanation.strip() and q.see_also for q in qs)
