@@ -24,24 +24,16 @@ class Ctx:
         self._store = None
 
     def store(self):
-        from drills.errors import DrillError
         from drills.store import Store
 
         if self._store is None:
-            try:
-                self._store = Store(self.home)
-            except DrillError as exc:
-                raise click.ClickException(str(exc)) from None
+            self._store = Store(self.home)
         return self._store
 
     def settings(self):
-        from drills.errors import DrillError
         from drills.scheduler import Settings
 
-        try:
-            return Settings.from_store(self.store().settings())
-        except DrillError as exc:
-            raise click.ClickException(str(exc)) from None
+        return Settings.from_store(self.store().settings())
 
     def dirs(self) -> list[Path]:
         from drills.bank import bank_dirs
@@ -53,17 +45,14 @@ class Ctx:
 
     def load(self):
         from drills.bank import load_bank
-        from drills.errors import BankError
         from drills.store import default_home
 
-        try:
-            return load_bank(self.dirs(), cache=(self.home or default_home()) / "cache" / "bank.pickle")
-        except BankError as exc:
-            raise BankProblem(str(exc)) from None
+        return load_bank(self.dirs(), cache=(self.home or default_home()) / "cache" / "bank.pickle")
 
 
 class DrillGroup(click.Group):
-    """Turns the core's errors into click's: `Error: ...` on stderr, never a traceback."""
+    """Turns the core's errors into click's, for every command in one place: `Error: ...` on
+    stderr, never a traceback; a broken drill file exits 2, other expected errors 1."""
 
     def invoke(self, ctx: click.Context):
         from drills.errors import BankError, DrillError
@@ -98,17 +87,13 @@ def _question(obj: Ctx, key: str):
     from drills.bank import bank_root, load_file
     from drills.errors import BankError
 
-    try:
-        path = Path(key)
-        if path.suffix in (".yaml", ".yml") and path.is_file():
-            root = bank_root(path.parent)
-            try:
-                return load_file(path, root)
-            except BankError:
-                return load_file(path, None)
-        return obj.load().get(key)
-    except BankError as exc:
-        raise BankProblem(str(exc)) from None
+    path = Path(key)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        try:
+            return load_file(path, bank_root(path.parent))
+        except BankError:
+            return load_file(path, None)
+    return obj.load().get(key)
 
 
 @cli.command()
@@ -120,17 +105,10 @@ def _question(obj: Ctx, key: str):
 def check(obj: Ctx, question: str, answer_file, as_json: bool) -> None:
     """Judge an answer to QUESTION (an id or a drill file). Exit 0 if correct, 1 if not."""
     from drills import render
-    from drills.errors import BankError, DrillError
     from drills.judge import judge
 
     q = _question(obj, question)
-    answer = answer_file.read()
-    try:
-        v = _judge_with_notice(judge)(q, answer)
-    except BankError as exc:
-        raise BankProblem(str(exc)) from None
-    except DrillError as exc:
-        raise click.ClickException(str(exc)) from None
+    v = _judge_with_notice(judge)(q, answer_file.read())
     if as_json:
         click.echo(render.verdict_json(q, v))
     else:
@@ -153,7 +131,6 @@ def validate(obj: Ctx, paths: tuple[Path, ...], changed: bool, base: str | None,
     near-duplicate drills are reported as warnings.
     """
     from drills import render
-    from drills.errors import DrillError
     from drills.validate import drill_paths, validate_paths
 
     banks = obj.dirs()
@@ -162,10 +139,7 @@ def validate(obj: Ctx, paths: tuple[Path, ...], changed: bool, base: str | None,
     if changed:
         from drills.changes import changed_files
 
-        try:
-            files = changed_files(base)
-        except DrillError as exc:
-            raise click.ClickException(str(exc)) from None
+        files = changed_files(base)
         paths = tuple(drill_paths(files, [*banks, *paths]))
         if not paths:
             if not as_json:
@@ -211,17 +185,13 @@ def list_(obj: Ctx, topic, tag, kind, difficulty, as_json: bool) -> None:
 def show(obj: Ctx, question: str, hints: bool, solution: bool) -> None:
     """Show a drill: its prompt, and for SQL the tables with columns and a few rows."""
     from drills import render
-    from drills.errors import BankError
 
     q = _question(obj, question)
     tables = None
     if q.kind == "sql":
         from drills.judge.sql import describe_tables
 
-        try:
-            tables = describe_tables(q)
-        except BankError as exc:
-            raise BankProblem(str(exc)) from None
+        tables = describe_tables(q)
     render.question(q, tables, hints, solution)
 
 
@@ -235,7 +205,6 @@ def show(obj: Ctx, question: str, hints: bool, solution: bool) -> None:
 @click.pass_obj
 def new(obj: Ctx, kind: str, topic: str | None, drill_id: str | None, target: Path | None, edit: bool) -> None:
     """Start a new drill from a template that explains every field."""
-    from drills.errors import DrillError
     from drills.scaffold import free_id, new_drill, resolve_id
 
     bank = target or Path("questions")
@@ -247,13 +216,10 @@ def new(obj: Ctx, kind: str, topic: str | None, drill_id: str | None, target: Pa
     taken = set(loaded.questions)
     if bank.is_dir():
         taken |= set(load_bank([bank], strict=False).questions)
-    try:
-        wanted = resolve_id(kind, topic, drill_id)
-        if drill_id is None:
-            wanted = free_id(wanted, taken)
-        path = new_drill(bank, kind, wanted, taken)
-    except DrillError as exc:
-        raise click.ClickException(str(exc)) from None
+    wanted = resolve_id(kind, topic, drill_id)
+    if drill_id is None:
+        wanted = free_id(wanted, taken)
+    path = new_drill(bank, kind, wanted, taken)
     click.echo(f"wrote {path}")
     if edit:
         click.edit(filename=str(path))
@@ -299,20 +265,15 @@ def _ui(obj: Ctx):
 
 
 def _run_session(obj: Ctx, mode: str, build) -> None:
-    from drills.errors import DrillError
+    from drills.judge import judge
     from drills.session import Session, sql_tables, utc_now
 
     questions = obj.load().questions
     store, settings = obj.store(), obj.settings()
-    try:
-        queue, notes = build(questions, store, settings, utc_now())
-        from drills.judge import judge
-
-        tables = sql_tables(store.home / "cache" / "tables")
-        Session(questions, store, _ui(obj), settings, mode=mode, tables=tables,
-                judge=_judge_with_notice(judge)).run(queue, notes)
-    except DrillError as exc:
-        raise click.ClickException(str(exc)) from None
+    queue, notes = build(questions, store, settings, utc_now())
+    tables = sql_tables(store.home / "cache" / "tables")
+    Session(questions, store, _ui(obj), settings, mode=mode, tables=tables,
+            judge=_judge_with_notice(judge)).run(queue, notes)
 
 
 @cli.command()
@@ -477,12 +438,8 @@ def due(obj: Ctx) -> None:
 def undo(obj: Ctx) -> None:
     """Take back the last review: it is deleted and its drill's schedule restored."""
     from drills import scheduler as sched
-    from drills.errors import DrillError
 
-    try:
-        review = obj.store().undo_last()
-    except DrillError as exc:
-        raise click.ClickException(str(exc)) from None
+    review = obj.store().undo_last()
     if review is None:
         raise click.ClickException("nothing to undo: no reviews yet")
     click.echo(f"undid the {review.mode} review of {review.drill_id} at {review.reviewed_at[:16]} "
@@ -574,7 +531,6 @@ def config(obj: Ctx, key: str | None, value: str | None, unset: bool) -> None:
     new-per-day, reviews-per-day, rollover-hour, interview-date."""
     from dataclasses import asdict
 
-    from drills.errors import DrillError
     from drills.scheduler import Settings, check_setting
 
     store = obj.store()
@@ -594,10 +550,7 @@ def config(obj: Ctx, key: str | None, value: str | None, unset: bool) -> None:
     if value is None:
         click.echo(store.settings().get(key, "(default)"))
         return
-    try:
-        store.set_setting(key, check_setting(key, value))
-    except DrillError as exc:
-        raise click.ClickException(str(exc)) from None
+    store.set_setting(key, check_setting(key, value))
     click.echo(f"{key} = {store.settings()[key]}")
 
 
