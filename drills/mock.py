@@ -191,11 +191,6 @@ class MockRound(Drilling):
         return "answered"
 
 
-def start(questions: Mapping[str, Question], store: Store, settings: sched.Settings, now: dt.datetime,
-          minutes: float, plan: list[str], options: dict) -> int:
-    return store.start_round(iso(now), minutes, plan, options)
-
-
 def finish(questions: Mapping[str, Question], store: Store, settings: sched.Settings, round_id: int,
            now: dt.datetime, judge: Callable[[Question, str], Verdict]) -> dict:
     """Judge every answer, log each as a mock review (it feeds the schedule), write the report."""

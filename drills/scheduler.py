@@ -149,12 +149,6 @@ def review(card: dict | None, drill_id: str, rating: int, now: dt.datetime, sett
     return after.to_dict()
 
 
-def retrievability(card: dict, now: dt.datetime, settings: Settings) -> float:
-    from fsrs import Card
-
-    return _scheduler(settings).get_card_retrievability(Card.from_dict(card), now)
-
-
 def retrievabilities(cards: dict[str, dict], now: dt.datetime, settings: Settings) -> dict[str, float]:
     """Many at once: one Scheduler, one import."""
     from fsrs import Card

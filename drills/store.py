@@ -248,10 +248,6 @@ class Store:
         return dict(self.db.execute(
             "SELECT drill_id, count(*) FROM reviews WHERE rating = 1 AND mode != 'cram' GROUP BY drill_id"))
 
-    def review_days(self) -> list[str]:
-        return [r[0] for r in self.db.execute(
-            "SELECT DISTINCT substr(reviewed_at, 1, 10) FROM reviews ORDER BY 1")]
-
     def undo_last(self) -> Review | None:
         """Remove the newest review and put its drill's card back as it was."""
         with self.transaction() as db:
