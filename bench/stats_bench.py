@@ -7,19 +7,15 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from today_bench import drill_cmd, make_bank, make_store, timed_ms  # noqa: E402
+from today_bench import generated, timed_ms  # noqa: E402
 
 
 def main() -> None:
@@ -28,21 +24,14 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="drill-bench-"))
-    try:
-        bank, home = work / "bank", work / "home"
-        bank.mkdir()
-        store = make_store(home, make_bank(bank, args.drills), args.reviews, dt.datetime.now(dt.timezone.utc))
-        env = {**os.environ, "DRILL_HOME": str(home)}
+    with generated(args.drills, args.reviews) as (drill, env, store):
         result = {"store": store}
         for name, extra in (("stats_terminal_s", []), ("stats_json_s", ["--json"])):
-            cmd = [*drill_cmd(), "--no-builtin", "--bank", str(bank), "stats", *extra]
+            cmd = [*drill, "stats", *extra]
             subprocess.run(cmd, capture_output=True, check=True, env=env)  # warm the bank cache
             result[name] = round(statistics.median(timed_ms(cmd, env) for _ in range(args.repeats)) / 1000, 3)
         result["target_s"] = 1.0
         print(json.dumps(result, indent=2))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

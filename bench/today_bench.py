@@ -22,6 +22,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -154,20 +156,27 @@ def timed_ms(cmd: list[str], env: dict) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+@contextmanager
+def generated(drills: int, reviews: int) -> Iterator[tuple[list[str], dict, dict]]:
+    """A temporary bank and store: yields (drill command with --bank, environment, store summary)."""
+    work = Path(tempfile.mkdtemp(prefix="drill-bench-"))
+    try:
+        bank, home = work / "bank", work / "home"
+        bank.mkdir()
+        store = make_store(home, make_bank(bank, drills), reviews, dt.datetime.now(dt.timezone.utc))
+        yield [*drill_cmd(), "--no-builtin", "--bank", str(bank)], {**os.environ, "DRILL_HOME": str(home)}, store
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--drills", type=int, default=1000)
     parser.add_argument("--reviews", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=10)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="drill-bench-"))
-    try:
-        bank, home = work / "bank", work / "home"
-        bank.mkdir()
-        ids = make_bank(bank, args.drills)
-        store = make_store(home, ids, args.reviews, dt.datetime.now(dt.timezone.utc))
-        env = {**os.environ, "DRILL_HOME": str(home)}
-        cmd = [*drill_cmd(), "--no-builtin", "--bank", str(bank), "today"]
+    with generated(args.drills, args.reviews) as (drill, env, store):
+        cmd = [*drill, "today"]
         cold = first_prompt_ms(cmd, env)
         warm = [first_prompt_ms(cmd, env) for _ in range(args.repeats)]
         version = [timed_ms([*drill_cmd(), "--version"], env) for _ in range(args.repeats)]
@@ -180,8 +189,6 @@ def main() -> None:
         result["warm_minus_version_ms"] = round(result["first_prompt_warm_ms"] - result["version_ms"], 1)
         result["target_ms"] = 300
         print(json.dumps(result, indent=2))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
