@@ -56,13 +56,24 @@ class DrillGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         from drills.errors import BankError, DrillError
+        from drills.render import clean
 
         try:
             return super().invoke(ctx)
         except BankError as exc:
-            raise BankProblem(str(exc)) from None
+            raise BankProblem(clean(exc)) from None
         except DrillError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(clean(exc)) from None
+        except click.ClickException as exc:
+            exc.message = clean(exc.message)  # it may quote a drill id or a file's text
+            raise
+
+
+def say(text: str, err: bool = False) -> None:
+    """click.echo for lines that carry data (ids, titles, settings): control characters shown."""
+    from drills.render import clean
+
+    click.echo(clean(text), err=err)
 
 
 @click.group(cls=DrillGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -428,7 +439,7 @@ def due(obj: Ctx) -> None:
     click.echo(f"due now: {len(queue.due)} · new today: {len(queue.new)} · learning later today: "
                f"{len(queue.learning)}")
     for note in notes:
-        click.echo(note)
+        say(note)
     for day, n in forecast(store, questions, settings, now):
         click.echo(f"  {day:%a %d %b}  {n}")
 
@@ -442,7 +453,7 @@ def undo(obj: Ctx) -> None:
     review = obj.store().undo_last()
     if review is None:
         raise click.ClickException("nothing to undo: no reviews yet")
-    click.echo(f"undid the {review.mode} review of {review.drill_id} at {review.reviewed_at[:16]} "
+    say(f"undid the {review.mode} review of {review.drill_id} at {review.reviewed_at[:16]} "
                f"(rated {sched.RATING_NAMES.get(review.rating, review.rating)})")
 
 
@@ -455,7 +466,7 @@ def suspend(obj: Ctx, drill_id: str) -> None:
 
     obj.load().get(drill_id) if drill_id not in obj.store().known_ids() else None
     changed = obj.store().suspend(drill_id, iso(utc_now()))
-    click.echo(f"suspended {drill_id}" if changed else f"{drill_id} was already suspended")
+    say(f"suspended {drill_id}" if changed else f"{drill_id} was already suspended")
 
 
 @cli.command()
@@ -465,7 +476,7 @@ def unsuspend(obj: Ctx, drill_id: str) -> None:
     """Bring a suspended drill back."""
     if not obj.store().unsuspend(drill_id):
         raise click.ClickException(f"{drill_id} is not suspended")
-    click.echo(f"unsuspended {drill_id}")
+    say(f"unsuspended {drill_id}")
 
 
 @cli.command()
@@ -481,7 +492,7 @@ def reset(obj: Ctx, drill_id: str | None, everything: bool, yes: bool) -> None:
     if not yes:
         click.confirm(f"Forget {what}? `drill export FILE` first keeps a backup", abort=True)
     n = obj.store().reset(None if everything else drill_id)
-    click.echo(f"forgot {what} ({n} review{'s' if n != 1 else ''})")
+    say(f"forgot {what} ({n} review{'s' if n != 1 else ''})")
 
 
 @cli.command("export")
@@ -539,7 +550,7 @@ def config(obj: Ctx, key: str | None, value: str | None, unset: bool) -> None:
         for k in Settings.KEYS:
             v = current[k.replace("-", "_")]
             shown = " ".join(f"{x}s" for x in v) if isinstance(v, tuple) else ("-" if v is None else v)
-            click.echo(f"{k} = {shown}")
+            say(f"{k} = {shown}")
         return
     if key not in Settings.KEYS:
         raise click.UsageError(f"unknown setting '{key}'; settings: {', '.join(Settings.KEYS)}")
@@ -548,10 +559,10 @@ def config(obj: Ctx, key: str | None, value: str | None, unset: bool) -> None:
         click.echo(f"{key} is back to its default")
         return
     if value is None:
-        click.echo(store.settings().get(key, "(default)"))
+        say(store.settings().get(key, "(default)"))
         return
     store.set_setting(key, check_setting(key, value))
-    click.echo(f"{key} = {store.settings()[key]}")
+    say(f"{key} = {store.settings()[key]}")
 
 
 @cli.command()
@@ -560,7 +571,7 @@ def orphans(obj: Ctx) -> None:
     """Progress kept for drills no longer in any bank (renamed or removed)."""
     gone = sorted(obj.store().known_ids() - set(obj.load().questions))
     for drill_id in gone:
-        click.echo(drill_id)
+        say(drill_id)
     if not gone:
         click.echo("no orphans: every drill with progress is in a bank")
 
@@ -575,7 +586,7 @@ def leeches(obj: Ctx) -> None:
     found = sorted(((n, d) for d, n in obj.store().failures().items() if n >= LEECH_THRESHOLD), reverse=True)
     for n, d in found:
         title = questions[d].title if d in questions else "(no longer in the bank)"
-        click.echo(f"{d}  failed {n} times  {title}")
+        say(f"{d}  failed {n} times  {title}")
     if not found:
         click.echo("no leeches")
 

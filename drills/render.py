@@ -3,12 +3,38 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from drills.model import Question, Verdict
 
 MARKS = {"correct": ("✓", "green"), "wrong": ("✗", "red"), "error": ("!", "yellow"), "timeout": ("⏱", "yellow")}
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides that can
+# make text read differently from what it is
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control pictures: ␛ for ESC, ␇ for BEL
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def clean(text: object) -> str:
+    """Text from a drill, an answer or a database, made safe for a terminal: every control
+    character is shown as a visible symbol, so no escape sequence (a clipboard write, a screen
+    clear, a hidden link) reaches the terminal."""
+    return _CONTROLS.sub(_visible, str(text))
+
+
+def plain(text: object, style: str = "") -> Any:
+    """Data as a rich Text: never read as markup, control characters made visible."""
+    from rich.text import Text
+
+    return Text(clean(text), style=style)
 
 
 def console(stderr: bool = False):
@@ -18,43 +44,54 @@ def console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
+def line(out: Any, *parts: str | tuple[str, str], end: str = "\n") -> None:
+    """One line assembled from data: plain strings, or (text, style) pairs; never markup."""
+    from rich.text import Text
+
+    text = Text()
+    for part in parts:
+        value, style = part if isinstance(part, tuple) else (part, "")
+        text.append(clean(value), style=style)
+    out.print(text, end=end)
+
+
 def verdict(q: Question, v: Verdict, show_explanation: bool = True) -> None:
     out = console()
     mark, colour = MARKS.get(v.outcome, ("?", "white"))
-    out.print(f"[bold {colour}]{mark} {v.outcome}[/]  {q.id}  [dim]({v.elapsed_ms:.0f} ms)[/]")
+    line(out, (f"{mark} {v.outcome}", f"bold {colour}"), f"  {q.id}  ", (f"({v.elapsed_ms:.0f} ms)", "dim"))
     _verdict_body(out, v)
     if show_explanation and q.explanation:
         out.print()
         out.print("[bold]Explanation[/]")
-        out.print(q.explanation.rstrip(), markup=False)
+        out.print(plain(q.explanation.rstrip()))
 
 
 def _verdict_body(out: Any, v: Verdict) -> None:
     """The message and what went wrong: rows side by side, input/expected/actual, traceback, output."""
-    out.print(v.message, markup=False)
+    out.print(plain(v.message))
     d = v.details
     if v.outcome == "wrong" and "expected_rows" in d:
         _rows_side_by_side(out, d)
     elif v.outcome == "wrong" and "expected" in d and "actual" in d:
         for key in ("input", "expected", "actual"):
             if key in d:
-                out.print(f"  {key + ':':10} {d[key]}", markup=False)
+                out.print(plain(f"  {key + ':':10} {d[key]}"))
     if d.get("traceback"):
-        out.print(d["traceback"], markup=False, style="dim")
+        out.print(plain(d["traceback"], "dim"))
     if v.output:
         out.print("[bold]your output:[/]")
-        out.print(v.output, markup=False)
+        out.print(plain(v.output))
 
 
 def _rows_side_by_side(out: Any, d: dict) -> None:
     from rich.table import Table
 
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    table.add_column("expected (" + ", ".join(d["expected_columns"]) + ")")
-    table.add_column("yours (" + ", ".join(d["actual_columns"]) + ")")
+    table.add_column(plain("expected (" + ", ".join(d["expected_columns"]) + ")"))
+    table.add_column(plain("yours (" + ", ".join(d["actual_columns"]) + ")"))
     exp, act = d["expected_rows"], d["actual_rows"]
     for i in range(max(len(exp), len(act))):
-        table.add_row(exp[i] if i < len(exp) else "", act[i] if i < len(act) else "")
+        table.add_row(plain(exp[i] if i < len(exp) else ""), plain(act[i] if i < len(act) else ""))
     out.print(table)
 
 
@@ -74,38 +111,48 @@ def question_list(questions: Iterable[Question]) -> None:
     for col in ("id", "kind", "difficulty", "title", "tags"):
         table.add_column(col, overflow="fold")
     for q in qs:
-        table.add_row(q.id, q.kind, q.difficulty, q.title, ", ".join(q.tags))
+        table.add_row(*(plain(x) for x in (q.id, q.kind, q.difficulty, q.title, ", ".join(q.tags))))
     out.print(table)
     out.print(f"[dim]{len(qs)} drill{'s' if len(qs) != 1 else ''}[/]")
 
 
 def question(q: Question, tables: list | None, hints: bool, solution: bool) -> None:
-    from rich.markdown import Markdown
 
     out = console()
-    out.print(f"[bold]{q.title}[/]  [dim]{q.id} · {q.kind} · {q.difficulty} · target {q.time_target}s[/]")
+    _title(out, q, q.kind, q.difficulty)
     if q.tags:
-        out.print("[dim]tags: " + ", ".join(q.tags) + "[/]")
+        line(out, ("tags: " + ", ".join(q.tags), "dim"))
     out.print()
-    out.print(Markdown(q.prompt), soft_wrap=False)
+    out.print(markdown(q.prompt), soft_wrap=False)
     _tables(out, tables)
     if q.kind == "python" and q.starter:
         out.print()
         out.print("[bold]Starter[/]")
-        out.print(q.starter.rstrip(), markup=False)
+        out.print(plain(q.starter.rstrip()))
     if hints:
         for i, hint in enumerate(q.hints, 1):
-            out.print(f"[bold]Hint {i}:[/] ", end="")
-            out.print(hint, markup=False)
+            line(out, (f"Hint {i}: ", "bold"), hint)
     elif q.hints:
-        out.print(f"\n[dim]{len(q.hints)} hint{'s' if len(q.hints) != 1 else ''}: drill show {q.id} --hints[/]")
+        out.print()
+        line(out, (f"{len(q.hints)} hint{'s' if len(q.hints) != 1 else ''}: drill show {q.id} --hints", "dim"))
     if solution:
         out.print("\n[bold]Reference[/]")
-        out.print(q.solution.rstrip(), markup=False)
+        out.print(plain(q.solution.rstrip()))
         out.print("\n[bold]Explanation[/]")
-        out.print(q.explanation.rstrip(), markup=False)
+        out.print(plain(q.explanation.rstrip()))
         for link in q.see_also:
-            out.print(f"  {link}", markup=False)
+            out.print(plain(f"  {link}"))
+
+
+def _title(out: Any, q: Question, *about: str) -> None:
+    line(out, (q.title, "bold"), "  ", (" · ".join((q.id, *about, f"target {q.time_target}s")), "dim"))
+
+
+def markdown(text: str) -> Any:
+    """Drill prose as Markdown: no markup, control characters shown, links spelt out."""
+    from rich.markdown import Markdown
+
+    return Markdown(clean(text), hyperlinks=False)
 
 
 def report(rep: Any, as_json: bool) -> None:
@@ -116,10 +163,8 @@ def report(rep: Any, as_json: bool) -> None:
             "warnings": [{"path": p.path, "line": p.line, "id": p.id, "message": p.message} for p in rep.warnings],
         }))
         return
-    for p in rep.problems:
-        print(str(p))
-    for p in rep.warnings:
-        print(str(p))
+    for p in [*rep.problems, *rep.warnings]:
+        print(clean(p))
     n = len(rep.problems)
     status = "ok" if rep.ok else f"{n} problem{'s' if n != 1 else ''}"
     print(f"{rep.checked} drill{'s' if rep.checked != 1 else ''} checked in {rep.seconds:.1f}s: {status}")
@@ -129,17 +174,18 @@ def _tables(out: Any, tables: list | None) -> None:
     from rich.table import Table
 
     for name, cols, rows, count in tables or ():
-        table = Table(title=f"{name} ({count} row{'s' if count != 1 else ''})", title_justify="left",
+        table = Table(title=plain(f"{name} ({count} row{'s' if count != 1 else ''})"), title_justify="left",
                       header_style="bold")
         for col, typ in cols:
-            table.add_column(f"{col}\n[dim]{typ.lower()}[/]")
+            header = plain(f"{col}\n")
+            header.append(clean(typ.lower()), style="dim")
+            table.add_column(header)
         for row in rows:
-            table.add_row(*("NULL" if v is None else str(v) for v in row))
+            table.add_row(*(plain("NULL" if v is None else v) for v in row))
         out.print(table)
 
 
 def session_question(out: Any, q: Question, tables: list | None, progress: Any, leech: bool) -> None:
-    from rich.markdown import Markdown
     from rich.rule import Rule
 
     if progress.mode == "today":
@@ -149,12 +195,12 @@ def session_question(out: Any, q: Question, tables: list | None, progress: Any, 
     else:
         head = f"{progress.mode} · done {progress.done} · left {progress.due_left + progress.new_left}"
     out.print(Rule(head, style="dim"))
-    out.print(f"[bold]{q.title}[/]  [dim]{q.id} · {q.kind} · {q.difficulty} · target {q.time_target}s[/]")
+    _title(out, q, q.kind, q.difficulty)
     if leech:
         out.print("[bold yellow]This drill keeps slipping (a leech). Read the explanation first:[/]")
-        out.print(q.explanation.rstrip(), markup=False)
+        out.print(plain(q.explanation.rstrip()))
         out.print()
-    out.print(Markdown(q.prompt), soft_wrap=False)
+    out.print(markdown(q.prompt), soft_wrap=False)
     _tables(out, tables)
 
 
@@ -162,8 +208,7 @@ def hint(out: Any, number: int, text: str | None) -> None:
     if text is None:
         out.print("No more hints; :reveal shows the answer.")
     else:
-        out.print(f"[bold]Hint {number}:[/] ", end="")
-        out.print(text, markup=False)
+        line(out, (f"Hint {number}: ", "bold"), text)
 
 
 def session_result(out: Any, q: Question, result: Any) -> None:
@@ -172,7 +217,7 @@ def session_result(out: Any, q: Question, result: Any) -> None:
     v = result.verdict
     if result.self_rated:
         out.print("[bold]Model answer[/]")
-        out.print(q.solution.rstrip(), markup=False)
+        out.print(plain(q.solution.rstrip()))
     else:
         mark, colour = MARKS.get(v.outcome, ("?", "white"))
         label = "revealed" if result.revealed else v.outcome
@@ -180,11 +225,11 @@ def session_result(out: Any, q: Question, result: Any) -> None:
         _verdict_body(out, v)
         if not v.correct:
             out.print("[bold]Reference[/]")
-            out.print(q.solution.rstrip(), markup=False)
+            out.print(plain(q.solution.rstrip()))
     out.print("[bold]Explanation[/]")
-    out.print(q.explanation.rstrip(), markup=False)
+    out.print(plain(q.explanation.rstrip()))
     for link in q.see_also:
-        out.print(f"  {link}", markup=False, style="dim")
+        out.print(plain(f"  {link}", "dim"))
     timing = f"{result.elapsed_s:.0f}s against a target of {q.time_target}s"
     hints = f" · {result.hints} hint{'s' if result.hints != 1 else ''}" if result.hints else ""
     if result.mode == "cram":
@@ -227,28 +272,26 @@ def mock_overview(out: Any, questions: list, minutes: float, left_s: float, resu
     what = "Resuming the mock round" if resumed else "Mock round"
     out.print(Rule(f"{what}: {len(questions)} drills · {clock(left_s)} left of {minutes:g} minutes", style="bold"))
     for i, q in enumerate(questions, 1):
-        out.print(f"  {i}. {q.title}  [dim]{q.topic} · {q.difficulty} · target {q.time_target}s[/]")
+        line(out, f"  {i}. {q.title}  ", (f"{q.topic} · {q.difficulty} · target {q.time_target}s", "dim"))
     out.print("[dim]No verdicts until the end, as in an interview.[/]")
 
 
 def mock_question(out: Any, q: Question, tables: list | None, index: int, total: int, left_s: float,
                   previous: str | None) -> None:
-    from rich.markdown import Markdown
     from rich.rule import Rule
 
     out.print(Rule(f"{index}/{total} · {clock(left_s)} left", style="dim"))
-    out.print(f"[bold]{q.title}[/]  [dim]{q.id} · {q.kind} · target {q.time_target}s[/]")
-    out.print(Markdown(q.prompt), soft_wrap=False)
+    _title(out, q, q.kind)
+    out.print(markdown(q.prompt), soft_wrap=False)
     _tables(out, tables)
     if previous is not None:
         out.print("[dim]Your answer so far (a new one replaces it):[/]")
-        out.print(previous.rstrip(), markup=False)
+        out.print(plain(previous.rstrip()))
 
 
 def mock_feedback(out: Any, q: Question, v: Verdict) -> None:
     mark, colour = MARKS.get(v.outcome, ("?", "white"))
-    out.print(f"[bold {colour}]{mark} {v.outcome}[/]  ", end="")
-    out.print(v.message, markup=False)
+    line(out, (f"{mark} {v.outcome}", f"bold {colour}"), "  ", v.message)
 
 
 def mock_report(out: Any, r: dict) -> None:
@@ -262,31 +305,30 @@ def mock_report(out: Any, r: dict) -> None:
     for col in ("topic", "correct", "of"):
         topics.add_column(col)
     for topic, t in r["per_topic"].items():
-        topics.add_row(topic, str(t["correct"]), str(t["total"]))
+        topics.add_row(plain(topic), str(t["correct"]), str(t["total"]))
     out.print(topics)
     drills = Table(box=None, header_style="bold", pad_edge=False)
     for col in ("#", "drill", "result", "time", "target"):
         drills.add_column(col)
     for i, d in enumerate(r["drills"], 1):
         slow = d["outcome"] != "unanswered" and d["seconds"] > d["target"]
-        drills.add_row(str(i), d["id"], d["outcome"], ("[yellow]" if slow else "") + clock(d["seconds"]),
+        drills.add_row(str(i), plain(d["id"]), d["outcome"], plain(clock(d["seconds"]), "yellow" if slow else ""),
                        clock(d["target"]))
     out.print(drills)
     missed = [d for d in r["drills"] if d["outcome"] != "correct"]
     for d in missed:
-        out.print(Rule(f"missed: {d['title']}", style="dim"))
-        out.print(d["message"], markup=False)
+        out.print(Rule(plain(f"missed: {d['title']}"), style="dim"))
+        out.print(plain(d["message"]))
         out.print("[bold]Reference[/]")
-        out.print((d["solution"] or "").rstrip(), markup=False)
+        out.print(plain((d["solution"] or "").rstrip()))
         out.print("[bold]Explanation[/]")
-        out.print((d["explanation"] or "").rstrip(), markup=False)
+        out.print(plain((d["explanation"] or "").rstrip()))
     if r["weakest_tags"]:
         out.print(Rule("what to work on", style="bold"))
         for w in r["weakest_tags"]:
-            out.print(f"[bold]{w['tag']}[/]: {w['correct']}/{w['total']} right · practise: ", end="")
-            out.print(w["practise"], markup=False)
+            line(out, (w["tag"], "bold"), f": {w['correct']}/{w['total']} right · practise: {w['practise']}")
             for link in w["read"]:
-                out.print(f"    read: {link}", markup=False)
+                out.print(plain(f"    read: {link}"))
     if len(r["trend"]) > 1:
         scores = " → ".join(f"{t['score']:g}%" for t in r["trend"][-6:])
         times = " → ".join(clock(t["seconds_per_drill"]) if t["seconds_per_drill"] is not None else "-"
@@ -328,10 +370,11 @@ def stats(out: Any, s: dict) -> None:
         for col in (kind, "reviews", "accuracy", "median time / target", "mature"):
             table.add_column(col)
         for r in rows:
-            table.add_row(r["name"], str(r["reviews"]), f"{r['accuracy']:.0%}",
+            table.add_row(plain(r["name"]), str(r["reviews"]), f"{r['accuracy']:.0%}",
                           f"{clock(r['median_seconds'])} / {clock(r['median_target'])}",
                           f"{r['mature']}/{r['drills_in_bank']}")
         out.print()
         out.print(table)
     if s["leeches"]:
-        out.print("\n[bold]Leeches[/] (failed 8 times or more): " + ", ".join(x["id"] for x in s["leeches"]))
+        out.print()
+        line(out, ("Leeches", "bold"), " (failed 8 times or more): " + ", ".join(x["id"] for x in s["leeches"]))

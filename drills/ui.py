@@ -24,7 +24,7 @@ class PlainUI:
         self.out = console or render.console()
 
     def notice(self, text: str) -> None:
-        self.out.print(text, markup=False)
+        self.out.print(render.plain(text))
 
     def show_question(self, q: Question, tables: list | None, progress: Progress, leech: bool) -> None:
         render.session_question(self.out, q, tables, progress, leech)
