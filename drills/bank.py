@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat as stat_kind
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,9 @@ class Bank:
             for q in self.questions.values():
                 if q.path and q.path.resolve() == resolved:
                     return q
+        for err in self.errors:  # the drill asked for is there but broken: say why
+            if err.path is not None and err.path.with_suffix("").as_posix().endswith("/" + key):
+                raise err
         from difflib import get_close_matches
 
         close = get_close_matches(key, list(self.questions), n=3)
@@ -99,7 +103,7 @@ def load_bank(dirs: Iterable[Path], strict: bool = True, cache: Path | None = No
             bank.errors.extend(_check_format_version(base))
         for path in drill_files(root):
             try:
-                stat = path.stat()
+                stat = bank_file_stat(path, root if root.is_dir() else None)
                 stamp = (stat.st_mtime_ns, stat.st_size, str(base))
                 hit = cached.get(str(path))
                 q = hit[1] if hit and hit[0] == stamp else load_file(path, base)
@@ -158,6 +162,22 @@ def _write_cache(cache: Path, entries: dict[str, tuple]) -> None:
         tmp.unlink(missing_ok=True)  # a cache that cannot be written only costs speed
 
 
+def bank_file_stat(path: Path, bank: Path | None) -> os.stat_result:
+    """A drill file's stat, once it is known to be a regular file of a readable size inside
+    `bank`: a symbolic link that leaves the bank is refused without opening its target."""
+    if bank is not None and path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(bank.resolve()):
+            raise BankError("is a symbolic link to a file outside the bank; drill does not follow links out "
+                            "of a bank: copy the file in instead", path)
+    found = path.stat()
+    if not stat_kind.S_ISREG(found.st_mode):
+        raise BankError("is not a regular file; a drill file holds YAML text", path)
+    if found.st_size > MAX_FILE_BYTES:
+        raise BankError(f"file is larger than {MAX_FILE_BYTES // 1000} kB; a drill should be small", path)
+    return found
+
+
 def bank_root(path: Path) -> Path | None:
     """The bank a path belongs to: the nearest folder holding _bank.yaml, else the folder itself."""
     path = path.resolve()
@@ -172,9 +192,12 @@ def _check_format_version(root: Path) -> list[BankError]:
     if not marker.is_file():
         return []
     try:
-        data = _yaml().safe_load(marker.read_text("utf-8")) or {}
-    except Exception as exc:  # noqa: BLE001 - any parse failure is reported the same way
-        return [BankError(f"cannot read the bank settings: {exc}", marker)]
+        bank_file_stat(marker, root)
+        data = _read_yaml(marker)[1] or {}
+    except BankError as exc:
+        return [BankError(f"cannot read the bank settings: {exc.message}", marker, exc.line)]
+    except OSError as exc:
+        return [BankError(f"cannot read the bank settings: {exc.strerror}", marker)]
     version = data.get("format_version", FORMAT_VERSION) if isinstance(data, dict) else None
     return _version_problem(version, marker, 1)
 
@@ -202,9 +225,25 @@ def _loader_class():
 
 def load_file(path: Path, root: Path | None = None) -> Question:
     """Parse one drill file into a Question, or raise a BankError naming path:line."""
+    node, doc, raw = _read_yaml(path)
+    if node is None:
+        raise BankError("file is empty; a drill file holds one YAML mapping (see CONTRIBUTING.md)", path, 1)
+    if not isinstance(doc, dict):
+        raise BankError("a drill file must be a YAML mapping of fields (id: ..., kind: ...)", path, 1)
+    try:
+        lines = _node_lines(node)
+    except RecursionError:
+        raise BankError("invalid YAML: nested too deeply", path) from None
+    _keep_number_text(doc, node)
+    return _build(doc, lines, path, root, hashlib.sha256(raw).hexdigest()[:16])
+
+
+def _read_yaml(path: Path) -> tuple[Any, Any, bytes]:
+    """(node, document, bytes) of one small YAML file without aliases, or a BankError."""
     yaml = _yaml()
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise BankError(f"cannot read the file: {exc.strerror}", path) from None
     if len(raw) > MAX_FILE_BYTES:
@@ -216,9 +255,11 @@ def load_file(path: Path, root: Path | None = None) -> Question:
         raise BankError("is not UTF-8 text; save it as UTF-8", path, line) from None
     loader = _loader_class()(text)
     try:
+        if "*" in text:
+            _reject_aliases(text, path)
         node = loader.get_single_node()
         if node is None:
-            raise BankError("file is empty; a drill file holds one YAML mapping (see CONTRIBUTING.md)", path, 1)
+            return None, None, raw
         _reject_duplicate_keys(node, path)
         doc = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
@@ -230,13 +271,21 @@ def load_file(path: Path, root: Path | None = None) -> Question:
         raise BankError(f"invalid YAML: {exc}", path) from None
     except RecursionError:
         raise BankError("invalid YAML: nested too deeply", path) from None
+    except ValueError as exc:  # a number with more digits than Python converts
+        raise BankError(f"invalid YAML: a value cannot be read ({exc})", path) from None
     finally:
         loader.dispose()
-    if not isinstance(doc, dict):
-        raise BankError("a drill file must be a YAML mapping of fields (id: ..., kind: ...)", path, 1)
-    lines = _node_lines(node)
-    _keep_number_text(doc, node)
-    return _build(doc, lines, path, root, hashlib.sha256(raw).hexdigest()[:16])
+    return node, doc, raw
+
+
+def _reject_aliases(text: str, path: Path) -> None:
+    """Aliases (*name) can expand without bound (a "billion laughs" file) or refer to
+    themselves; a drill has no need for them."""
+    yaml = _yaml()
+    for event in yaml.parse(text, Loader=_loader_class()):
+        if isinstance(event, yaml.AliasEvent):
+            raise BankError(f"'*{event.anchor}' is a YAML alias; drill files may not use aliases (they can "
+                            "expand without bound): write the value out", path, event.start_mark.line + 1)
 
 
 def _reject_duplicate_keys(node: Any, path: Path) -> None:

@@ -9,6 +9,8 @@ import click
 
 from drills import __version__
 
+SHOW_PROBLEMS = 3
+
 
 class BankProblem(click.ClickException):
     """A broken drill file: exits 2, like a usage error, so `check` keeps 1 for 'not correct'."""
@@ -22,6 +24,7 @@ class Ctx:
         self.home = home
         self.builtin = builtin
         self._store = None
+        self._bank = None
 
     def store(self):
         from drills.store import Store
@@ -44,10 +47,22 @@ class Ctx:
         return dirs
 
     def load(self):
+        """The banks in use. A broken file is reported on stderr and left out, so one bad drill in
+        an extra bank does not stop a session; `drill validate` still fails on it."""
         from drills.bank import load_bank
         from drills.store import default_home
 
-        return load_bank(self.dirs(), cache=(self.home or default_home()) / "cache" / "bank.pickle")
+        if self._bank is None:
+            self._bank = load_bank(self.dirs(), strict=False,
+                                   cache=(self.home or default_home()) / "cache" / "bank.pickle")
+            for err in self._bank.errors[:SHOW_PROBLEMS]:
+                say(f"Warning: left out: {err}", err=True)
+            more = len(self._bank.errors) - SHOW_PROBLEMS
+            if more > 0:
+                say(f"Warning: and {more} more broken drill file{'s' if more != 1 else ''}", err=True)
+            if self._bank.errors:
+                say("Warning: `drill validate` says what to fix", err=True)
+        return self._bank
 
 
 class DrillGroup(click.Group):
