@@ -12,8 +12,9 @@ from drills import __version__
 SHOW_PROBLEMS = 3
 
 
-class BankProblem(click.ClickException):
-    """A broken drill file: exits 2, like a usage error, so `check` keeps 1 for 'not correct'."""
+class BadInput(click.ClickException):
+    """A broken drill file or an unreadable input file: exits 2, like a usage error, so `check`
+    keeps 1 for 'not correct'."""
 
     exit_code = 2
 
@@ -70,13 +71,13 @@ class DrillGroup(click.Group):
     stderr, never a traceback; a broken drill file exits 2, other expected errors 1."""
 
     def invoke(self, ctx: click.Context):
-        from drills.errors import BankError, DrillError
+        from drills.errors import BankError, DrillError, InputError
         from drills.render import clean
 
         try:
             return super().invoke(ctx)
-        except BankError as exc:
-            raise BankProblem(clean(exc)) from None
+        except (BankError, InputError) as exc:
+            raise BadInput(clean(exc)) from None
         except DrillError as exc:
             raise click.ClickException(clean(exc)) from None
         except click.ClickException as exc:
@@ -124,7 +125,7 @@ def _question(obj: Ctx, key: str):
 
 @cli.command()
 @click.argument("question")
-@click.option("--answer-file", "-a", type=click.File("r", encoding="utf-8"), required=True,
+@click.option("--answer-file", "-a", type=click.File("rb"), required=True,
               help="File holding the answer; '-' reads standard input.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
@@ -134,7 +135,7 @@ def check(obj: Ctx, question: str, answer_file, as_json: bool) -> None:
     from drills.judge import judge
 
     q = _question(obj, question)
-    v = _judge_with_notice(judge)(q, answer_file.read())
+    v = _judge_with_notice(judge)(q, _text_of(answer_file))
     if as_json:
         click.echo(render.verdict_json(q, v))
     else:
@@ -250,6 +251,14 @@ def new(obj: Ctx, kind: str, topic: str | None, drill_id: str | None, target: Pa
     if edit:
         click.edit(filename=str(path))
     click.echo(f"next: fill in every TODO, then run: drill validate {path}")
+
+
+def _text_of(file) -> str:
+    """A file opened by click in binary mode, decoded (UTF-8, or as its byte-order mark says)."""
+    from drills.textfile import decode
+
+    name = getattr(file, "name", None)
+    return decode(file.read(), name if isinstance(name, str) and name != "<stdin>" else "standard input")
 
 
 def _judge_with_notice(judge):
@@ -527,7 +536,7 @@ def export_(obj: Ctx, file: Path) -> None:
 
 
 @cli.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.pass_obj
 def import_(obj: Ctx, file) -> None:
     """Merge progress exported by `drill export`; a review already here is never added twice."""
@@ -536,7 +545,7 @@ def import_(obj: Ctx, file) -> None:
     from drills.errors import DrillError
 
     try:
-        data = json.load(file)
+        data = json.loads(_text_of(file))
     except json.JSONDecodeError as exc:
         raise click.ClickException(f"{file.name}:{exc.lineno}: not valid JSON ({exc.msg})") from None
     try:

@@ -31,3 +31,8 @@ class BankError(DrillError):
 
 class AnswerError(DrillError):
     """An answer that cannot be judged at all (empty, unreadable)."""
+
+
+class InputError(DrillError):
+    """A file given on the command line that cannot be read (not text, not the expected format):
+    a usage error, exit 2."""

@@ -84,3 +84,19 @@ def test_drill_bank_environment_variable(fixture_bank, monkeypatch):
     monkeypatch.setenv("DRILL_BANK", str(fixture_bank))
     result = CliRunner().invoke(cli, ["check", "probability/two-dice-seven", "-a", "-"], input="1/6")
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "utf-32"])
+def test_an_answer_file_with_a_byte_order_mark_is_decoded(run, tmp_path, encoding):
+    answer = tmp_path / "answer.txt"
+    answer.write_bytes("1/6\r\n".encode(encoding))  # PowerShell's `echo 1/6 > answer.txt` writes UTF-16
+    result = run("check", "probability/two-dice-seven", "--answer-file", str(answer))
+    assert result.exit_code == 0, result.output
+
+
+def test_an_answer_file_that_is_not_utf8_exits_2(run, tmp_path):
+    answer = tmp_path / "answer.sql"
+    answer.write_bytes("SELECT 1\n-- café\n".encode("latin-1"))
+    result = run("check", "sql/top-earner", "--answer-file", str(answer))
+    assert result.exit_code == 2
+    assert result.output == f"Error: {answer}:2: is not UTF-8 text (byte 0xe9); save it as UTF-8\n"
