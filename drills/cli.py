@@ -257,8 +257,12 @@ def _text_of(file) -> str:
     """A file opened by click in binary mode, decoded (UTF-8, or as its byte-order mark says)."""
     from drills.textfile import decode
 
+    return decode(file.read(), _name_of(file))
+
+
+def _name_of(file) -> str:
     name = getattr(file, "name", None)
-    return decode(file.read(), name if isinstance(name, str) and name != "<stdin>" else "standard input")
+    return name if isinstance(name, str) and name != "<stdin>" else "standard input"
 
 
 def _judge_with_notice(judge):
@@ -540,20 +544,17 @@ def export_(obj: Ctx, file: Path) -> None:
 @click.pass_obj
 def import_(obj: Ctx, file) -> None:
     """Merge progress exported by `drill export`; a review already here is never added twice."""
-    import json
+    from drills import backup
+    from drills.errors import InputError
+    from drills.render import plural
 
-    from drills.errors import DrillError
-
+    data = backup.read(_text_of(file), _name_of(file))
     try:
-        data = json.loads(_text_of(file))
-    except json.JSONDecodeError as exc:
-        raise click.ClickException(f"{file.name}:{exc.lineno}: not valid JSON ({exc.msg})") from None
-    try:
-        added, updated = obj.store().import_(data)
-    except DrillError as exc:
-        raise click.ClickException(f"{file.name}: {exc}") from None
-    click.echo(f"imported {added} new review{'s' if added != 1 else ''}, updated {updated} card"
-               f"{'s' if updated != 1 else ''}")
+        added, updated, rounds = obj.store().import_(data)
+    except InputError as exc:
+        raise InputError(f"{_name_of(file)}: {exc}") from None
+    rounds_added = f", added {plural(rounds, 'mock round')}" if rounds else ""
+    click.echo(f"imported {plural(added, 'new review')}, updated {plural(updated, 'card')}{rounds_added}")
 
 
 @cli.command()

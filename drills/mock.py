@@ -19,6 +19,47 @@ from drills.store import Review, Store
 UNSEEN_SHARE = 1 / 3
 MOCK_KINDS = ("sql", "python", "numeric")  # recall cards are self-rated: not for a timed round
 
+_COUNT = {"type": "integer", "minimum": 0, "maximum": 10_000}
+_SECONDS = {"type": "number", "minimum": 0, "maximum": 10_000_000}
+_TEXT = {"type": "string", "maxLength": 1_000_000}
+_TEXTS = {"type": "array", "items": {"type": "string", "maxLength": 10_000}}
+# What a round's report holds, for reading one back from an export file: the renderers trust it.
+REPORT_SCHEMA: dict = {
+    "type": "object",
+    "required": ["round", "started_at", "minutes", "used_s", "correct", "answered", "total", "score",
+                 "seconds_per_drill", "per_topic", "drills", "weakest_tags", "trend"],
+    "properties": {
+        "round": {"type": "integer"}, "started_at": {"type": "string", "maxLength": 64},
+        "minutes": {"type": "number", "minimum": 0, "maximum": 600}, "used_s": _SECONDS,
+        "correct": _COUNT, "answered": _COUNT, "total": _COUNT,
+        "score": {"type": "number", "minimum": 0, "maximum": 100},
+        "seconds_per_drill": {"type": ["number", "null"], "minimum": 0},
+        "per_topic": {"type": "object", "additionalProperties": {
+            "type": "object", "required": ["correct", "total"], "properties": {"correct": _COUNT, "total": _COUNT}}},
+        "drills": {"type": "array", "items": {
+            "type": "object",
+            "required": ["id", "title", "topic", "tags", "outcome", "message", "seconds", "target", "solution",
+                         "explanation", "see_also"],
+            "properties": {
+                "id": {"type": "string", "maxLength": 200}, "title": {"type": "string", "maxLength": 1000},
+                "topic": {"type": "string", "maxLength": 200}, "tags": _TEXTS,
+                "outcome": {"enum": ["correct", "wrong", "error", "timeout", "unanswered"]},
+                "message": _TEXT, "seconds": _SECONDS, "target": _SECONDS,
+                "solution": {"type": ["string", "null"], "maxLength": 1_000_000},
+                "explanation": {"type": ["string", "null"], "maxLength": 1_000_000},
+                "answer": {"type": ["string", "null"], "maxLength": 1_000_000}, "see_also": _TEXTS}}},
+        "weakest_tags": {"type": "array", "items": {
+            "type": "object", "required": ["tag", "correct", "total", "read", "practise"],
+            "properties": {"tag": {"type": "string", "maxLength": 200}, "correct": _COUNT, "total": _COUNT,
+                           "read": _TEXTS, "practise": {"type": "string", "maxLength": 1000}}}},
+        "trend": {"type": "array", "items": {
+            "type": "object", "required": ["id", "started_at", "score", "seconds_per_drill"],
+            "properties": {"id": {"type": "integer"}, "started_at": {"type": "string", "maxLength": 64},
+                           "score": {"type": "number", "minimum": 0, "maximum": 100},
+                           "seconds_per_drill": {"type": ["number", "null"], "minimum": 0}}}},
+    },
+}
+
 
 def plan_round(questions: Mapping[str, Question], store: Store, settings: sched.Settings, now: dt.datetime,
                minutes: float = 30, count: int | None = None, topics: Sequence[str] = (),

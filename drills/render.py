@@ -30,6 +30,11 @@ def clean(text: object) -> str:
     return _CONTROLS.sub(_visible, str(text))
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 drill', '3 drills', '0 drills'; `many` for words that do not just take an s."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
 def plain(text: object, style: str = "") -> Any:
     """Data as a rich Text: never read as markup, control characters made visible."""
     from rich.text import Text

@@ -55,8 +55,9 @@ class Settings:
         return cls(**kwargs)
 
 
-def check_setting(key: str, value: str) -> str:
-    """Normalise a `drill config KEY VALUE` pair, or raise DrillError saying what is allowed."""
+def check_setting(key: str, value: str, imported: bool = False) -> str:
+    """Normalise a `drill config KEY VALUE` pair, or raise DrillError saying what is allowed.
+    `imported`: read from an export, where an interview date may have passed."""
     from drills.errors import DrillError
 
     try:
@@ -166,6 +167,39 @@ def interval_days(card: dict) -> float:
     if not last:
         return 0.0
     return (due_of(card) - dt.datetime.fromisoformat(last)).total_seconds() / 86400
+
+
+def check_card(card: object) -> str | None:
+    """What is wrong with a card read from outside (an import), or None when the scheduler and
+    the queue can use it."""
+    from fsrs import Card
+
+    if not isinstance(card, dict):
+        return "must be a mapping"
+    try:
+        due = due_of(card)
+        if due.tzinfo is None:
+            return "'due' needs a time zone"
+        if card.get("state") not in (1, 2, 3):
+            return "'state' must be 1, 2 or 3"
+        step = card.get("step")
+        if step is not None and (type(step) is not int or not 0 <= step <= 100):
+            return "'step' must be null or a whole number from 0 to 100"
+        if type(card.get("card_id")) is not int:
+            return "'card_id' must be a whole number"
+        for key, low, high in (("stability", 0, 1e9), ("difficulty", 1, 10)):
+            value = card.get(key)
+            if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool)
+                                      or not low <= value <= high):
+                return f"'{key}' must be a number from {low:g} to {high:g}"
+        last = card.get("last_review")
+        if last is not None and dt.datetime.fromisoformat(last).tzinfo is None:
+            return "'last_review' needs a time zone"
+        Card.from_dict(card)
+        retrievabilities({"card": card}, due, Settings())
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        return f"is not a card this drill can schedule ({type(exc).__name__}: {exc})"
+    return None
 
 
 def in_learning(card: dict) -> bool:

@@ -124,6 +124,8 @@ def _validate_object(doc: dict[str, Any], schema: dict[str, Any], path: Path) ->
                 yield (*path, key), f"field '{key}' does not apply to {kind} drills; remove it"
             else:
                 yield from validate(value, sub, (*path, key))
+        elif isinstance(schema.get("additionalProperties"), dict):
+            yield from validate(value, schema["additionalProperties"], (*path, key))
         elif schema.get("additionalProperties") is False:
             known = list(load_schema()["properties"]) if not path else list(props)
             close = difflib.get_close_matches(str(key), known, n=1)

@@ -217,7 +217,7 @@ class Store:
             "INSERT INTO cards (drill_id, card, due, updated_at) VALUES (?,?,?,?) "
             "ON CONFLICT (drill_id) DO UPDATE SET card = excluded.card, due = excluded.due, "
             "updated_at = excluded.updated_at",
-            (drill_id, json.dumps(card), _utc_text(card["due"]), when))
+            (drill_id, json.dumps(card), utc_text(card["due"]), when))
 
     def reviews(self, since: str | None = None, drill_id: str | None = None, mode: str | None = None) -> list[Review]:
         sql = "SELECT " + ", ".join(f.name for f in fields(Review)) + " FROM reviews WHERE 1=1"
@@ -319,38 +319,67 @@ class Store:
             "reviews": reviews,
             "suspended": [{"drill_id": d, "since": s} for d, s in self.db.execute("SELECT * FROM suspended")],
             "settings": self.settings(),
+            "mock_rounds": [self._round_export(round_id) for (round_id,) in
+                            self.db.execute("SELECT id FROM mock_rounds ORDER BY id").fetchall()],
         }
 
-    def import_(self, data: dict[str, Any]) -> tuple[int, int]:
-        """Merge an export: reviews by uid (never twice), cards where the import is newer.
-        Returns (reviews added, cards updated)."""
-        if not isinstance(data, dict) or data.get("format") != "drill-progress":
-            raise DrillError("not a drill progress export (expected the JSON written by `drill export`)")
-        if int(data.get("schema", 0)) > SCHEMA_VERSION:
-            raise DrillError("this export comes from a newer drill; upgrade drill to import it")
-        added = updated = 0
-        try:
-            with self.transaction() as db:
-                for r in data.get("reviews", []):
-                    cur = db.execute(
-                        "INSERT OR IGNORE INTO reviews (uid, drill_id, reviewed_at, rating, auto_rating, verdict,"
-                        " elapsed_ms, answer, mode, content_hash, hints, card_before) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (r["uid"], r["drill_id"], r["reviewed_at"], int(r["rating"]), int(r["auto_rating"]),
-                         r["verdict"], int(r["elapsed_ms"]), r["answer"], r["mode"], r["content_hash"],
-                         int(r.get("hints", 0)), r.get("card_before")))
-                    added += cur.rowcount
-                for c in data.get("cards", []):
-                    row = db.execute("SELECT updated_at FROM cards WHERE drill_id = ?", (c["drill_id"],)).fetchone()
-                    if row is None or row[0] < c["updated_at"]:
-                        self._put_card(db, c["drill_id"], c["card"], c["updated_at"])
-                        updated += 1
-                for s in data.get("suspended", []):
-                    db.execute("INSERT OR IGNORE INTO suspended VALUES (?, ?)", (s["drill_id"], s["since"]))
-                for key, value in data.get("settings", {}).items():
-                    db.execute("INSERT OR IGNORE INTO settings VALUES (?, ?)", (key, str(value)))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise DrillError(f"the export is damaged ({type(exc).__name__}: {exc}); nothing was imported") from None
-        return added, updated
+    def _round_export(self, round_id: int) -> dict[str, Any]:
+        row = self.round(round_id)
+        answers = [{"drill_id": d, "answer": a, "seconds": s, "hints": h, "updated_at": u} for d, a, s, h, u in
+                   self.db.execute("SELECT drill_id, answer, seconds, hints, updated_at FROM mock_answers "
+                                   "WHERE round_id = ? ORDER BY updated_at, drill_id", (round_id,))]
+        return {**{k: row[k] for k in ("started_at", "minutes", "drill_ids", "options", "used_s", "status",
+                                       "finished_at", "report")}, "answers": answers}
+
+    def import_(self, data: Any) -> tuple[int, int, int]:
+        """Merge an export, checked in full first, in one transaction: reviews by uid (never twice),
+        cards where the import is newer, mock rounds not already here. Returns (reviews added,
+        cards updated, rounds added)."""
+        from drills.backup import check
+
+        data = check(data)
+        added = updated = rounds = 0
+        with self.transaction() as db:
+            for r in data.get("reviews", []):
+                cur = db.execute(
+                    "INSERT OR IGNORE INTO reviews (uid, drill_id, reviewed_at, rating, auto_rating, verdict,"
+                    " elapsed_ms, answer, mode, content_hash, hints, card_before) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (r["uid"], r["drill_id"], r["reviewed_at"], int(r["rating"]), int(r["auto_rating"]),
+                     r["verdict"], int(r["elapsed_ms"]), r["answer"], r["mode"], r["content_hash"],
+                     int(r.get("hints", 0)), r.get("card_before")))
+                added += cur.rowcount
+            for c in data.get("cards", []):
+                row = db.execute("SELECT updated_at FROM cards WHERE drill_id = ?", (c["drill_id"],)).fetchone()
+                if row is None or row[0] < c["updated_at"]:
+                    self._put_card(db, c["drill_id"], c["card"], c["updated_at"])
+                    updated += 1
+            for s in data.get("suspended", []):
+                db.execute("INSERT OR IGNORE INTO suspended VALUES (?, ?)", (s["drill_id"], s["since"]))
+            for key, value in data.get("settings", {}).items():
+                db.execute("INSERT OR IGNORE INTO settings VALUES (?, ?)", (key, str(value)))
+            for r in data.get("mock_rounds", []):
+                rounds += self._import_round(db, r)
+        return added, updated, rounds
+
+    @staticmethod
+    def _import_round(db: sqlite3.Connection, r: dict[str, Any]) -> bool:
+        """A round is the same round when it started at the same instant on the same drills."""
+        drill_ids = json.dumps(r["drill_ids"])
+        if db.execute("SELECT 1 FROM mock_rounds WHERE started_at = ? AND drill_ids = ?",
+                      (r["started_at"], drill_ids)).fetchone():
+            return False
+        round_id = db.execute(
+            "INSERT INTO mock_rounds (started_at, minutes, drill_ids, options, used_s, status, finished_at, report) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (r["started_at"], r["minutes"], drill_ids, json.dumps(r["options"]), r["used_s"], r["status"],
+             r.get("finished_at"), None)).lastrowid
+        if r.get("report") is not None:
+            db.execute("UPDATE mock_rounds SET report = ? WHERE id = ?",
+                       (json.dumps({**r["report"], "round": round_id}), round_id))
+        for a in r["answers"]:
+            db.execute("INSERT OR REPLACE INTO mock_answers VALUES (?, ?, ?, ?, ?, ?)",
+                       (round_id, a["drill_id"], a["answer"], a["seconds"], a.get("hints", 0), a["updated_at"]))
+        return True
 
     # mock rounds
     def start_round(self, started_at: str, minutes: float, drill_ids: list[str], options: dict) -> int:
@@ -414,8 +443,9 @@ def _statements(script: str) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
-def _utc_text(value: str) -> str:
-    """Card due times as sortable UTC text: 2026-01-01T00:10:00+00:00."""
+def utc_text(value: str) -> str:
+    """Datetimes as the store keeps them, sortable as text: UTC, ISO 8601 with microseconds
+    (2026-01-01T00:10:00.000000+00:00); a naive one is taken as UTC."""
     import datetime as dt
 
     when = dt.datetime.fromisoformat(value)

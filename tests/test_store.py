@@ -88,12 +88,12 @@ def test_suspend_reset_settings(tmp_path):
 def test_import_merges_and_never_duplicates(tmp_path):
     a = Store(tmp_path / "a")
     a.record(review(), CARD, None)
-    a.suspend("sql/z", "t")
+    a.suspend("sql/z", "2026-03-02T09:00:00.000000+00:00")
     exported = json.loads(json.dumps(a.export()))
     b = Store(tmp_path / "b")
     b.record(review("sql/b"), CARD, None)
-    assert b.import_(exported) == (1, 1)
-    assert b.import_(exported) == (0, 0)
+    assert b.import_(exported) == (1, 1, 0)
+    assert b.import_(exported) == (0, 0, 0)
     assert sorted(r.drill_id for r in b.reviews()) == ["sql/a", "sql/b"]
     assert b.suspended() == {"sql/z"}
 
@@ -104,7 +104,8 @@ def test_damaged_import_changes_nothing(tmp_path):
     data.record(review(), CARD, None)
     exported = data.export()
     del exported["reviews"][0]["rating"]
-    with pytest.raises(DrillError, match="the export is damaged"):
+    with pytest.raises(DrillError, match=r"1 problem; nothing was imported:\n  reviews\[0\]: missing required "
+                                         "field 'rating'"):
         store.import_(exported)
     assert store.review_count() == 0
     with pytest.raises(DrillError, match="not a drill progress export"):
