@@ -16,6 +16,7 @@ RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
 RATING_BY_NAME = {v: k for k, v in RATING_NAMES.items()}
 LEECH_THRESHOLD = 8
 MAX_NEW_PER_DAY = 60
+MAX_INTERVAL_DAYS = 36500
 
 
 @dataclass(frozen=True)
@@ -113,18 +114,35 @@ def rating_for(outcome: str, elapsed_s: float, time_target: float, hints: int = 
     return GOOD
 
 
-def _scheduler(settings: Settings, today: dt.date | None = None):
+def day_start(now: dt.datetime, rollover_hour: int) -> dt.datetime:
+    """Start of the drill day holding `now`, in UTC: local midnight shifted to the rollover hour."""
+    local = now.astimezone()
+    day = local.date() - dt.timedelta(days=1) if local.hour < rollover_hour else local.date()
+    start = dt.datetime.combine(day, dt.time(rollover_hour)).astimezone()  # local zone
+    return start.astimezone(dt.timezone.utc)
+
+
+def drill_day(now: dt.datetime, rollover_hour: int) -> dt.date:
+    """The day a moment belongs to for the schedule: local time, turning at the rollover hour."""
+    return (now.astimezone() - dt.timedelta(hours=rollover_hour)).date()
+
+
+def interval_cap(settings: Settings, now: dt.datetime) -> int:
+    """The longest interval in days a review at `now` may give: with an interview date, every
+    drill started comes back before the interview."""
+    if not settings.interview_date:
+        return MAX_INTERVAL_DAYS
+    return max(1, (settings.interview_date - drill_day(now, settings.rollover_hour)).days - 1)
+
+
+def _scheduler(settings: Settings, maximum: int = 0):
     from fsrs import Scheduler
 
-    maximum = 36500
-    if settings.interview_date and today:
-        # every drill started comes back before the interview
-        maximum = max(1, (settings.interview_date - today).days - 1)
     return Scheduler(
         desired_retention=settings.desired_retention,
         learning_steps=tuple(dt.timedelta(seconds=s) for s in settings.learning_steps),
         relearning_steps=tuple(dt.timedelta(seconds=s) for s in settings.relearning_steps),
-        maximum_interval=maximum,
+        maximum_interval=maximum or MAX_INTERVAL_DAYS,
         enable_fuzzing=settings.fuzz,
     )
 
@@ -140,13 +158,15 @@ def new_card(drill_id: str, now: dt.datetime) -> dict:
     return Card(card_id=card_id(drill_id), due=now).to_dict()
 
 
-def review(card: dict | None, drill_id: str, rating: int, now: dt.datetime, settings: Settings,
-           today: dt.date | None = None) -> dict:
-    """The card after a review at `now` rated `rating` (a new card when `card` is None)."""
+def review(card: dict | None, drill_id: str, rating: int, now: dt.datetime, settings: Settings) -> dict:
+    """The card after a review at `now` rated `rating` (a new card when `card` is None).
+
+    Every path that schedules (a session, a changed rating, a self-rated card, a mock round)
+    comes here, so the interview-date cap holds for all of them."""
     from fsrs import Card, Rating
 
     current = Card.from_dict(card) if card else Card.from_dict(new_card(drill_id, now))
-    after, _ = _scheduler(settings, today).review_card(current, Rating(rating), now)
+    after, _ = _scheduler(settings, interval_cap(settings, now)).review_card(current, Rating(rating), now)
     return after.to_dict()
 
 

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from drills import scheduler as sched
 from drills.errors import BankError, DrillError
 from drills.model import DIFFICULTIES, Question, Verdict
+from drills.scheduler import day_start, drill_day
 from drills.store import Review, Store
 
 Clock = Callable[[], dt.datetime]
@@ -30,18 +31,6 @@ def utc_now() -> dt.datetime:
 
 def iso(when: dt.datetime) -> str:
     return when.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
-
-
-def day_start(now: dt.datetime, rollover_hour: int) -> dt.datetime:
-    """Start of the drill day holding `now`, in UTC: local midnight shifted to the rollover hour."""
-    local = now.astimezone()
-    day = local.date() - dt.timedelta(days=1) if local.hour < rollover_hour else local.date()
-    start = dt.datetime.combine(day, dt.time(rollover_hour)).astimezone()  # local zone
-    return start.astimezone(dt.timezone.utc)
-
-
-def drill_day(now: dt.datetime, rollover_hour: int) -> dt.date:
-    return (now.astimezone() - dt.timedelta(hours=rollover_hour)).date()
 
 
 class UI(Protocol):
@@ -314,7 +303,7 @@ class Session(Drilling):
     def _schedule(self, q: Question, card_before: dict | None, rating: int, now: dt.datetime) -> dict | None:
         if self.mode == "cram":
             return None  # practice only: the schedule stays as it was
-        return sched.review(card_before, q.id, rating, now, self.settings, drill_day(now, self.settings.rollover_hour))
+        return sched.review(card_before, q.id, rating, now, self.settings)
 
 
 def sql_tables(cache: Path | None) -> Callable[[Question], list]:

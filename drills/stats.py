@@ -10,7 +10,8 @@ from collections.abc import Mapping
 
 from drills import scheduler as sched
 from drills.model import Question
-from drills.session import day_start, drill_day, forecast, iso, streak
+from drills.scheduler import day_start, drill_day
+from drills.session import forecast, iso, streak
 from drills.store import Store
 
 HEATMAP_WEEKS = 26

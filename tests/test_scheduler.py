@@ -6,7 +6,8 @@ import pytest
 
 from drills import scheduler as sched
 from drills.model import Question
-from drills.session import Queue, build_today, day_start, drill_day, interleave_new
+from drills.scheduler import day_start, drill_day
+from drills.session import Queue, build_today, interleave_new
 from drills.store import Review, Store
 
 UTC = dt.timezone.utc
@@ -59,7 +60,7 @@ def test_again_on_a_new_card_is_one_minute_and_easy_graduates():
 
 def test_interview_date_caps_intervals():
     settings = sched.Settings(fuzz=False, interview_date=dt.date(2026, 3, 7))
-    card = sched.review(None, "a/b", sched.EASY, T0, settings, today=T0.date())
+    card = sched.review(None, "a/b", sched.EASY, T0, settings)
     assert due_after(card, T0) == dt.timedelta(days=4)  # back before the interview on the 7th
 
 
