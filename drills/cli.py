@@ -208,17 +208,22 @@ def list_(obj: Ctx, topic, tag, kind, difficulty, as_json: bool) -> None:
 @click.argument("question")
 @click.option("--hints", is_flag=True, help="Show the hints too.")
 @click.option("--solution", is_flag=True, help="Show the reference answer and explanation.")
+@click.option("--rows", default="5", show_default=True, metavar="N|all",
+              help="Rows of each SQL table to show; 'all' shows every row (paged when long).")
 @click.pass_obj
-def show(obj: Ctx, question: str, hints: bool, solution: bool) -> None:
+def show(obj: Ctx, question: str, hints: bool, solution: bool, rows: str) -> None:
     """Show a drill: its prompt, and for SQL the tables with columns and a few rows."""
     from drills import render
+    from drills.session import ALL_ROWS
 
+    if rows != "all" and not (rows.isdigit() and int(rows) > 0):
+        raise click.BadParameter("give a number of rows, or 'all'", param_hint="--rows")
     q = _question(obj, question)
     tables = None
     if q.kind == "sql":
         from drills.judge.sql import describe_tables
 
-        tables = describe_tables(q)
+        tables = describe_tables(q, sample=ALL_ROWS if rows == "all" else min(int(rows), ALL_ROWS))
     render.question(q, tables, hints, solution)
 
 

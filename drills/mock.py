@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
+from drills import commands
 from drills import scheduler as sched
 from drills.catalog import select
 from drills.errors import BankError, DrillError
@@ -114,6 +115,8 @@ class MockUI(Protocol):
     def mock_confirm_quit(self) -> bool: ...
     def mock_all_answered(self, left_s: float) -> int | str | None: ...
     def mock_feedback(self, q: Question, verdict: Verdict) -> None: ...
+    def show_run(self, q: Question, result: Any) -> None: ...
+    def show_tables(self, q: Question, tables: list) -> None: ...
 
 
 class MockRound(Drilling):
@@ -131,6 +134,7 @@ class MockRound(Drilling):
         self.answers: dict[str, dict] = dict(self.row["answers"])
         self.spent = {d: a["seconds"] for d, a in self.answers.items()}  # time on each drill, every visit
         self.feedback = self.row["options"].get("feedback") == "now"
+        self.drafts: dict[str, str | None] = {}  # text kept above a command, shown on the next visit
         self.started = self.clock()
         self.used_before = self.row["used_s"]
 
@@ -198,28 +202,42 @@ class MockRound(Drilling):
     def _answer(self, q: Question, previous: str | None) -> Any:
         drill_id = q.id
         while True:
-            text = self.ui.mock_answer(q, previous, self.left)
-            command = (text or "").strip().lower() if text is not None else ":quit"
-            if self.left() > 0:
-                if command == ":quit":
-                    return "quit"
-                if command in (":skip", ":next", ""):
-                    return "skip"
-                if command.startswith(":goto"):
-                    try:
-                        number = int(command.split()[1])
-                        if not 1 <= number <= len(self.ids):
-                            raise ValueError
-                    except (IndexError, ValueError):
-                        self.ui.notice(f"Use :goto N with N from 1 to {len(self.ids)}.")
-                        continue
-                    return number
-                if command in (":hint", ":reveal"):
-                    self.ui.notice("No hints or reveals in a mock round, as in an interview; :skip moves on.")
+            draft = self.drafts.get(drill_id)
+            text = self.ui.mock_answer(q, draft if draft is not None else previous, self.left)
+            entry = commands.read(text, commands.MOCK) if text is not None else commands.Entry(":quit", "", "")
+            if self.left() <= 0:
+                # time ran out mid-answer: what was typed (above any command) is the answer
+                text = entry.text
+                if not text.strip() or text.strip() == q.starter.strip():
+                    return None
+                break
+            if entry.command is not None and text is not None:
+                self.drafts[drill_id] = entry.text or None  # kept in the editor, not submitted
+            if entry.command == ":quit":
+                return "quit"
+            if entry.command in (":skip", ":next") or not (text or "").strip():
+                return "skip"
+            if entry.command == ":goto":
+                try:
+                    number = int(entry.argument)
+                    if not 1 <= number <= len(self.ids):
+                        raise ValueError
+                except ValueError:
+                    self.ui.notice(f"Use :goto N with N from 1 to {len(self.ids)}.")
                     continue
-            elif text is None or command.startswith(":"):
-                return None  # time ran out on an empty editor or a command: nothing to save
+                return number
+            if entry.command in (":hint", ":reveal"):
+                self.ui.notice("No hints or reveals in a mock round, as in an interview; :skip moves on.")
+                continue
+            try:
+                if self.look(q, entry, commands.MOCK):
+                    continue
+            except BankError as exc:
+                self.ui.notice(f"{q.id} is broken ({exc}); it is left out of the round.")
+                self.ids.remove(drill_id)
+                return None
             break
+        self.drafts.pop(drill_id, None)
         seconds = self.spent.get(drill_id, 0) + (self.clock() - self._visit_start).total_seconds()
         self.answers[drill_id] = {"answer": text, "seconds": seconds, "hints": 0}
         self.store.save_answer(self.id, drill_id, text, seconds, 0, min(self.used(), self.row["minutes"] * 60),

@@ -123,13 +123,16 @@ def question_list(questions: Iterable[Question]) -> None:
 
 def question(q: Question, tables: list | None, hints: bool, solution: bool) -> None:
 
-    out = console()
+    paged(console(), lambda out: _question(out, q, tables, hints, solution))
+
+
+def _question(out: Any, q: Question, tables: list | None, hints: bool, solution: bool) -> None:
     _title(out, q, q.kind, q.difficulty)
     if q.tags:
         line(out, ("tags: " + ", ".join(q.tags), "dim"))
     out.print()
     out.print(markdown(q.prompt), soft_wrap=False)
-    _tables(out, tables)
+    _tables(out, tables, f"drill show {q.id} --rows all")
     if q.kind == "python" and q.starter:
         out.print()
         out.print("[bold]Starter[/]")
@@ -175,19 +178,101 @@ def report(rep: Any, as_json: bool) -> None:
     print(f"{rep.checked} drill{'s' if rep.checked != 1 else ''} checked in {rep.seconds:.1f}s: {status}")
 
 
-def _tables(out: Any, tables: list | None) -> None:
+def _tables(out: Any, tables: list | None, more: str = "") -> None:
+    """Each table with its columns' types; a table shown cut says how many rows are left out
+    and `more`, how to see them."""
     from rich.table import Table
 
+    from drills.run import show_value
+
     for name, cols, rows, count in tables or ():
-        table = Table(title=plain(f"{name} ({count} row{'s' if count != 1 else ''})"), title_justify="left",
-                      header_style="bold")
+        table = Table(title=plain(f"{name} ({plural(count, 'row')})"), title_justify="left", header_style="bold",
+                      caption_justify="left")
         for col, typ in cols:
             header = plain(f"{col}\n")
             header.append(clean(typ.lower()), style="dim")
             table.add_column(header)
         for row in rows:
-            table.add_row(*(plain("NULL" if v is None else v) for v in row))
+            table.add_row(*(plain(show_value(v)) for v in row))
+        if count > len(rows):
+            left = count - len(rows)
+            table.caption = plain(f"{plural(left, 'more row')} not shown" + (f": {more}" if more else ""), "dim")
         out.print(table)
+
+
+def legend(out: Any, q: Question, known: tuple[str, ...]) -> None:
+    """The keys and commands that work for this drill, under its prompt."""
+    from drills import commands, run
+
+    mock = ":goto" in known
+    wanted = [c for c in known if c != ":next"
+              and (c != ":run" or run.runnable(q)) and (c != ":tables" or q.kind == "sql")
+              and not (mock and c in (":hint", ":reveal"))]
+    names = " ".join(f"{c} N" if c == ":goto" else c for c in wanted)
+    if q.kind in commands.ONE_LINE_KINDS:
+        keys = "Enter submits"
+    else:
+        keys = "Esc Enter submits · " + ("Ctrl-R runs · " if run.runnable(q) else "") + \
+            "Ctrl-X Ctrl-E opens $EDITOR (leaving it submits)"
+    out.print(plain(f"{keys} · last line {names}", "dim"))
+
+
+def tables(out: Any, shown: list) -> None:
+    """Every row of every table (`:tables`), through a pager when taller than the terminal."""
+    paged(out, lambda o: _tables(o, shown))
+
+
+def paged(out: Any, draw: Any) -> None:
+    """Draw with `draw(console)`; on a terminal, through the pager when it would scroll away."""
+    if not out.is_terminal:
+        draw(out)
+        return
+    with out.capture() as captured:
+        draw(out)
+    text = captured.get()
+    from rich.text import Text
+
+    if text.count("\n") < out.height - 2:
+        out.print(Text.from_ansi(text), end="")
+        return
+    with out.pager(styles=False):
+        out.print(Text.from_ansi(text), end="")
+
+
+def run_result(out: Any, q: Question, result: Any) -> None:
+    """What `:run` found: a query's rows or a function's return values, never a verdict."""
+    from rich.table import Table
+
+    from drills.run import QueryRun
+
+    out.print(plain("Run (not judged)", "bold"))
+    if result.error:
+        line(out, ("! ", "bold yellow"), result.error)
+    elif isinstance(result, QueryRun):
+        grid = Table(header_style="bold", caption_justify="left")
+        for name in result.columns:
+            grid.add_column(plain(name))
+        for row in result.rows:
+            grid.add_row(*(plain(v) for v in row))
+        out.print(grid)
+        count = f"more than {result.count:,} rows" if result.more_than else plural(result.count, "row")
+        shown = f"; the first {len(result.rows)} shown" if len(result.rows) < result.count else ""
+        line(out, (f"{count}{shown}", "dim"))
+    else:
+        for i, example in enumerate(result.examples, 1):
+            line(out, (f"example {i}: ", "bold"), example.call)
+            if example.error:
+                line(out, ("  raised:   ", "yellow"), example.error)
+            else:
+                line(out, "  returned: ", example.returned or "")
+            if example.expected is not None:
+                line(out, ("  expected: ", "dim"), example.expected)
+        if result.hidden:
+            line(out, (f"The first {plural(len(result.examples), 'example')} only; submitting judges all "
+                       f"{len(result.examples) + result.hidden} tests.", "dim"))
+    if getattr(result, "output", ""):
+        out.print(plain("printed:", "bold"))
+        out.print(plain(result.output.rstrip()))
 
 
 def session_question(out: Any, q: Question, tables: list | None, progress: Any, leech: bool) -> None:
@@ -206,7 +291,7 @@ def session_question(out: Any, q: Question, tables: list | None, progress: Any, 
         out.print(plain(q.explanation.rstrip()))
         out.print()
     out.print(markdown(q.prompt), soft_wrap=False)
-    _tables(out, tables)
+    _tables(out, tables, ":tables shows them all")
 
 
 def hint(out: Any, number: int, text: str | None) -> None:
@@ -288,7 +373,7 @@ def mock_question(out: Any, q: Question, tables: list | None, index: int, total:
     out.print(Rule(f"{index}/{total} · {clock(left_s)} left", style="dim"))
     _title(out, q, q.kind)
     out.print(markdown(q.prompt), soft_wrap=False)
-    _tables(out, tables)
+    _tables(out, tables, ":tables shows them all")
     if previous is not None:
         out.print("[dim]Your answer so far (a new one replaces it):[/]")
         out.print(plain(previous.rstrip()))

@@ -102,12 +102,13 @@ def parse_duration(text: str) -> int:
     return int(value)
 
 
-def rating_for(outcome: str, elapsed_s: float, time_target: float, hints: int = 0) -> int:
-    """Wrong, timeout, error, reveal or give-up: Again. Correct: Hard after a hint or past the
-    target, Easy within half of it, else Good."""
+def rating_for(outcome: str, elapsed_s: float, time_target: float, helped: int = 0) -> int:
+    """Wrong, timeout, error, reveal or give-up: Again. Correct: Hard after help (a hint, or an
+    answer sent back because it did not run) or past the target, Easy within half of it, else
+    Good."""
     if outcome != "correct":
         return AGAIN
-    if hints or elapsed_s > time_target:
+    if helped or elapsed_s > time_target:
         return HARD
     if elapsed_s <= time_target / 2:
         return EASY

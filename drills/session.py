@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from drills import commands, run
 from drills import scheduler as sched
 from drills.errors import BankError, DrillError
 from drills.model import DIFFICULTIES, Question, Verdict
@@ -22,7 +23,7 @@ from drills.store import Review, Store
 
 Clock = Callable[[], dt.datetime]
 LEARN_AHEAD = dt.timedelta(minutes=20)
-COMMANDS = (":skip", ":hint", ":reveal", ":quit")
+ALL_ROWS = 10_000  # :tables shows every row of a drill's tables, up to this many each
 
 
 def utc_now() -> dt.datetime:
@@ -36,7 +37,9 @@ def iso(when: dt.datetime) -> str:
 class UI(Protocol):
     def notice(self, text: str) -> None: ...
     def show_question(self, q: Question, tables: list | None, progress: Progress, leech: bool) -> None: ...
-    def read_answer(self, q: Question) -> str | None: ...
+    def read_answer(self, q: Question, draft: str | None = None) -> str | None: ...
+    def show_run(self, q: Question, result: Any) -> None: ...
+    def show_tables(self, q: Question, tables: list) -> None: ...
     def show_hint(self, q: Question, number: int, hint: str | None) -> None: ...
     def show_result(self, q: Question, result: Result) -> None: ...
     def ask_rating(self, q: Question, result: Result) -> int | str | None: ...
@@ -63,6 +66,7 @@ class Result:
     revealed: bool = False
     self_rated: bool = False
     mode: str = "today"
+    did_not_run: int = 0  # answers sent back to the editor because they did not run
 
 
 @dataclass
@@ -156,7 +160,7 @@ class Drilling:
 
     def __init__(self, questions: Mapping[str, Question], store: Store, ui: Any, settings: sched.Settings,
                  clock: Clock = utc_now, judge: Callable[[Question, str], Verdict] | None = None,
-                 tables: Callable[[Question], list] | None = None):
+                 tables: Callable[..., list] | None = None):
         from drills.judge import judge as default_judge
 
         self.questions = questions
@@ -166,6 +170,30 @@ class Drilling:
         self.clock = clock
         self.judge = judge or default_judge
         self.tables = tables or sql_tables(None)
+
+    def look(self, q: Question, entry: commands.Entry, known: tuple[str, ...]) -> bool:
+        """Commands that look without answering (:run, :tables, or one mistyped); True when
+        `entry` was one of them."""
+        if entry.command == ":run":
+            if run.runnable(q):
+                try:
+                    self.ui.show_run(q, run.run(q, entry.text))
+                except BankError:
+                    raise
+                except DrillError as exc:  # the sandbox could not start, say
+                    self.ui.notice(f"Could not run it: {exc}")
+            else:
+                self.ui.notice(f"There is nothing to run in a {q.kind} drill; submit the answer.")
+        elif entry.command == ":tables":
+            if q.kind == "sql":
+                self.ui.show_tables(q, self.tables(q, ALL_ROWS))
+            else:
+                self.ui.notice("This drill has no tables.")
+        elif entry.unknown:
+            self.ui.notice(f"{entry.argument} is not a command; the commands are {commands.names(known)}.")
+        else:
+            return False
+        return True
 
 
 class Session(Drilling):
@@ -231,32 +259,52 @@ class Session(Drilling):
             return None
         self.ui.show_question(q, tables, progress, leech)
         start = self.clock()
-        hints = 0
+        hints = did_not_run = 0
+        draft = None  # what the editor opens with next time: the text above a command
         while True:
-            text = self.ui.read_answer(q)
-            command = (text or "").strip().lower() if text is not None else ":quit"
-            if command == ":quit":
+            text = self.ui.read_answer(q, draft)
+            if text is None:
                 return "quit"
-            if command == ":skip":
+            entry = commands.read(text, commands.SESSION)
+            if entry.command is not None:
+                draft = entry.text or None
+            if entry.command == ":quit":
+                return "quit"
+            if entry.command == ":skip":
                 return "skip"
-            if command == ":hint":
+            if entry.command == ":hint":
                 hint = q.hints[hints] if hints < len(q.hints) else None
                 hints += hint is not None
                 self.ui.show_hint(q, hints, hint)
                 continue
-            if command == ":reveal":
+            if entry.command == ":reveal":
                 verdict = Verdict("wrong", "Revealed: the reference answer is below.", {"revealed": True})
                 break
-            if not command and q.kind != "recall":
-                self.ui.notice("The answer is empty: type an answer, or :skip, :hint, :reveal, :quit.")
+            try:
+                if self.look(q, entry, commands.SESSION):
+                    continue
+            except BankError as exc:
+                self.ui.notice(f"Skipping {q.id}: the drill is broken ({exc}).")
+                return None
+            if not text.strip() and q.kind != "recall":
+                self.ui.notice("The answer is empty: type an answer, or :hint, :run, :skip, :reveal, :quit.")
                 continue
             try:
                 verdict = self.judge(q, text)
+                problem = run.does_not_run(q, text, verdict)
             except BankError as exc:
                 self.ui.notice(f"Skipping {q.id}: the drill is broken ({exc}).")
                 return None
             except DrillError as exc:
                 self.ui.notice(f"Could not judge the answer: {exc}")
+                draft = text
+                continue
+            if problem:
+                # a typo is not a failed review: back to the editor, the reference still hidden
+                did_not_run += 1
+                draft = text
+                self.ui.notice(f"This answer does not run: {problem}\nFix it and submit again (the reference "
+                               "stays hidden; a right answer after this is rated Hard at most).")
                 continue
             break
         now = self.clock()
@@ -273,7 +321,7 @@ class Session(Drilling):
             rating = auto = answer if isinstance(answer, int) else sched.GOOD
             verdict_name = "self"
         else:
-            rating = auto = sched.rating_for(verdict.outcome, elapsed, q.time_target, hints)
+            rating = auto = sched.rating_for(verdict.outcome, elapsed, q.time_target, hints + did_not_run)
             verdict_name = "revealed" if revealed else verdict.outcome
         card_after = self._schedule(q, card_before, rating, now)
         saved = self.store.record(
@@ -286,7 +334,7 @@ class Session(Drilling):
             self.ui.notice(f"Rated {sched.RATING_NAMES[rating]}"
                            + (f"; next: {sched.describe_wait(next_due - now)}." if next_due else "."))
             return result, card_after
-        result = Result(verdict, rating, elapsed, hints, next_due, now, revealed, False, self.mode)
+        result = Result(verdict, rating, elapsed, hints, next_due, now, revealed, False, self.mode, did_not_run)
         self.ui.show_result(q, result)
         change = self.ui.ask_rating(q, result)
         if change == "quit":
@@ -306,11 +354,13 @@ class Session(Drilling):
         return sched.review(card_before, q.id, rating, now, self.settings)
 
 
-def sql_tables(cache: Path | None) -> Callable[[Question], list]:
-    def describe(q: Question) -> list:
-        from drills.judge.sql import describe_tables
+def sql_tables(cache: Path | None) -> Callable[..., list]:
+    """The tables of a SQL drill with their first `rows` rows, described once and cached."""
 
-        return describe_tables(q, cache=cache)
+    def describe(q: Question, rows: int | None = None) -> list:
+        from drills.judge.sql import SHOW_ROWS, describe_tables
+
+        return describe_tables(q, sample=rows or SHOW_ROWS, cache=cache)
 
     return describe
 

@@ -1,7 +1,8 @@
 """The two ways a session talks to a person: a terminal with an editor, or plain text on pipes.
 
 Without a terminal, answers are read from standard input, each ended by a line holding
-only `---`; `:skip`, `:hint`, `:reveal` and `:quit` work as answers; output has no colour.
+only `---`; a command (`:hint`, `:run`, `:tables`, `:skip`, `:reveal`, `:quit`) on the last
+line of a block works as in the editor; output has no colour.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from drills import render
+from drills import commands, render
 from drills import scheduler as sched
 from drills.model import Question
 from drills.session import Progress, Result, Summary
@@ -28,7 +29,8 @@ class PlainUI:
 
     def show_question(self, q: Question, tables: list | None, progress: Progress, leech: bool) -> None:
         render.session_question(self.out, q, tables, progress, leech)
-        self.out.print(f"Answer below; end it with a line '{END_OF_ANSWER}'. Or :hint, :skip, :reveal, :quit.")
+        self.out.print(f"Answer below; end it with a line '{END_OF_ANSWER}'. Or :hint, :run, :tables, :skip, "
+                       ":reveal, :quit.")
 
     def _block(self) -> str | None:
         lines = []
@@ -38,8 +40,14 @@ class PlainUI:
             lines.append(line)
         return "".join(lines) if lines else None
 
-    def read_answer(self, q: Question) -> str | None:
+    def read_answer(self, q: Question, draft: str | None = None) -> str | None:
         return self._block()
+
+    def show_run(self, q: Question, result) -> None:
+        render.run_result(self.out, q, result)
+
+    def show_tables(self, q: Question, tables: list) -> None:
+        render.tables(self.out, tables)
 
     def show_hint(self, q: Question, number: int, hint: str | None) -> None:
         render.hint(self.out, number, hint)
@@ -96,6 +104,31 @@ class PlainUI:
         render.mock_feedback(self.out, q, verdict)
 
 
+def _keys(kind: str):
+    """Enter submits a one-line answer or a command typed as the last line (elsewhere it starts
+    a new line); Ctrl-R runs the answer without submitting it."""
+    from prompt_toolkit.application.current import get_app
+    from prompt_toolkit.filters import Condition
+    from prompt_toolkit.key_binding import KeyBindings
+
+    keys = KeyBindings()
+
+    @Condition
+    def enter_submits() -> bool:
+        buffer = get_app().current_buffer
+        return commands.submits_on_enter(buffer.text, buffer.document.current_line, kind, commands.MOCK)
+
+    @keys.add("enter", filter=enter_submits)
+    def _submit(event) -> None:
+        event.current_buffer.validate_and_handle()
+
+    @keys.add("c-r")
+    def _run(event) -> None:
+        event.app.exit(result=event.current_buffer.text.rstrip() + "\n:run")
+
+    return keys
+
+
 def parse_rating(text: str) -> int | None:
     word = text.strip().lower()
     if word in ("1", "2", "3", "4"):
@@ -130,24 +163,31 @@ class TerminalUI(PlainUI):
             self.home.mkdir(parents=True, exist_ok=True)
             self._sessions[kind] = PromptSession(
                 history=FileHistory(str(self.home / f"history-{kind}")), lexer=lexer, multiline=True,
-                enable_open_in_editor=True,
+                enable_open_in_editor=True, key_bindings=_keys(kind),
             )
         return self._sessions[kind]
 
     def show_question(self, q: Question, tables: list | None, progress: Progress, leech: bool) -> None:
         render.session_question(self.out, q, tables, progress, leech)
-        self.out.print("[dim]Esc Enter submits · Ctrl-X Ctrl-E opens $EDITOR · :hint :skip :reveal :quit[/]")
+        render.legend(self.out, q, commands.SESSION)
 
-    def read_answer(self, q: Question) -> str | None:
-        default = q.starter if q.kind == "python" else ""
+    def read_answer(self, q: Question, draft: str | None = None) -> str | None:
+        default = draft if draft is not None else (q.starter if q.kind == "python" else "")
         try:
             return self._prompt(q.kind).prompt("› ", default=default)
         except EOFError:
             return None
 
+    def show_tables(self, q: Question, tables: list) -> None:
+        render.tables(self.out, tables)
+
     def mock_overview(self, questions: list[Question], minutes: float, left_s: float, resumed: bool) -> None:
         render.mock_overview(self.out, questions, minutes, left_s, resumed)
-        self.out.print("[dim]Esc Enter submits · :skip moves on · :goto N revisits drill N · :quit ends early[/]")
+
+    def mock_question(self, q: Question, tables: list | None, index: int, total: int, left_s: float,
+                      previous: str | None) -> None:
+        super().mock_question(q, tables, index, total, left_s, previous)
+        render.legend(self.out, q, commands.MOCK)
 
     def mock_answer(self, q: Question, previous: str | None, seconds_left) -> str | None:
         """The editor, with a countdown; when time runs out, what was typed so far is the answer."""

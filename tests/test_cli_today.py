@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import select
 import signal
 import sqlite3
 import subprocess
@@ -17,6 +16,7 @@ from drills.cli import cli
 from drills.store import Store
 
 from .conftest import FIXTURE_BANK
+from .terminal import Terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 TOP_EARNER = ("SELECT department, name FROM emp QUALIFY dense_rank() OVER "
@@ -202,74 +202,19 @@ def test_two_sessions_at_once(tmp_path):
 
 
 def test_a_real_terminal_session(tmp_path):
-    import pty
-
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: drill in a pseudo-terminal
-        os.environ.update({"DRILL_HOME": str(tmp_path), "PYTHONPATH": str(ROOT), "TERM": "xterm",
-                           "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": "100", "LINES": "40"})
-        os.execv(sys.executable, [sys.executable, "-m", "drills", "--no-builtin", "--bank", str(FIXTURE_BANK),
-                                  "today"])
-    import fcntl
-    import struct
-    import termios
-
-    LIVE = b"\x1b[?2004h"
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
-    screen = b""
-
-    def read_until(text: bytes, timeout: float = 30) -> None:
-        nonlocal screen
-        deadline = time.monotonic() + timeout
-        while text not in screen:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"{text!r} never appeared; screen tail: {screen[-600:]!r}")
-            ready, _, _ = select.select([fd], [], [], left)
-            if ready:
-                try:
-                    screen += os.read(fd, 65536)
-                except OSError:
-                    break
-
-    def answer_at_prompt(n: int, text: bytes) -> None:
-        """Wait for the n-th prompt to be live (it turns on bracketed paste), then type and submit."""
-        deadline = time.monotonic() + 30
-        while screen.count(LIVE) < n and time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 0.1)
-            if ready:
-                grab()
-        assert screen.count(LIVE) >= n, screen[-600:]
-        os.write(fd, text)
-
-    def grab() -> None:
-        nonlocal screen
-        try:
-            screen += os.read(fd, 65536)
-        except OSError:
-            pass
-
-    try:
-        read_until(b"COUNT and NULL")
-        answer_at_prompt(1, b"It skips them\x1b\r")     # Esc Enter submits the multi-line answer
-        read_until(b"Rate yourself")
-        answer_at_prompt(2, b"3\r")
-        read_until(b"Sum of seven")
-        answer_at_prompt(3, b"1/6\x1b\r")
-        read_until(b"correct")
-        read_until(b"1-4 to rate otherwise")
-        answer_at_prompt(4, b"2\r")                      # override the rating on the result screen
-        read_until(b"Rated hard")
-        read_until(b"Running total in order")
-        answer_at_prompt(5, b":quit\x1b\r")
-        read_until(b"summary")
-    except BaseException:
-        os.kill(pid, signal.SIGKILL)
-        raise
-    finally:
-        _, status = os.waitpid(pid, 0)
-        os.close(fd)
-    assert os.waitstatus_to_exitcode(status) == 0
+    with Terminal(tmp_path, FIXTURE_BANK, "today") as term:
+        term.read_until(b"COUNT and NULL")
+        term.type_at_prompt(b"It skips them\x1b\r")     # Esc Enter submits the multi-line answer
+        term.read_until(b"Rate yourself")
+        term.type_at_prompt(b"3\r")
+        term.read_until(b"Sum of seven")
+        term.type_at_prompt(b"1/6\x1b\r")
+        term.read_until(b"correct")
+        term.read_until(b"1-4 to rate otherwise")
+        term.type_at_prompt(b"2\r")                      # override the rating on the result screen
+        term.read_until(b"Rated hard")
+        term.read_until(b"Running total in order")
+        assert term.quit(b":quit\x1b\r") == 0
     reviews = Store(tmp_path).reviews()
     assert [(r.drill_id, r.rating) for r in reviews] == [("concepts/null-in-count", 3),
                                                         ("probability/two-dice-seven", 2)]

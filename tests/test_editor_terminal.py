@@ -1,0 +1,47 @@
+"""The editor in a real terminal: Enter submits a one-line answer or a command on the last line
+and otherwise starts a new line; Ctrl-R runs; a command keeps the code above it."""
+
+from __future__ import annotations
+
+from drills.store import Store
+
+from .conftest import FIXTURE_BANK
+from .terminal import Terminal
+from .test_editor_commands import EDITOR_BANK
+
+
+def test_enter_submits_a_number_and_a_command_but_not_a_line_of_sql(tmp_path):
+    with Terminal(tmp_path, FIXTURE_BANK, "today") as term:
+        term.read_until(b"COUNT and NULL")
+        term.type_at_prompt(b"It skips them\x1b\r")
+        term.read_until(b"Rate yourself")
+        term.type_at_prompt(b"3\r")
+        term.read_until(b"Enter submits")               # the legend of a one-line drill
+        term.type_at_prompt(b"1/6\r")                   # Enter alone submits a number
+        term.read_until(b"Correct: 1/6")
+        term.type_at_prompt(b"\r")
+        term.read_until(b"Running total in order")
+        term.read_until(b"Ctrl-R runs")
+        term.type_at_prompt(b"SELECT day, amount\rFROM sales\r:hint\r")  # Enter: a new line, then the command
+        term.read_until(b"Hint 1:")
+        term.type_at_prompt(b"\x12")                     # Ctrl-R runs what the editor still holds
+        term.read_until(b"Run (not judged)")
+        term.read_until(b"4 rows")
+        assert term.quit(b":quit\r") == 0
+    reviews = Store(tmp_path).reviews()
+    assert [(r.drill_id, r.verdict) for r in reviews] == [("concepts/null-in-count", "self"),
+                                                         ("probability/two-dice-seven", "correct")]
+
+
+def test_a_command_typed_under_the_starter_code(tmp_path):
+    with Terminal(tmp_path, EDITOR_BANK, "today") as term:
+        term.read_until(b"Pair with a given sum")
+        term.type_at_prompt(b":hint\r")                   # under the starter, which the editor opened with
+        term.read_until(b"Hint 1: Remember the values seen so far.")
+        term.type_at_prompt(b":run\r")
+        term.read_until(b"example 1: pair_sum([1, 2, 3], 5)")
+        term.read_until(b"returned: None")
+        term.type_at_prompt(b":skip\r")
+        term.read_until(b"Orders per day")
+        assert term.quit(b":quit\r") == 0
+    assert Store(tmp_path).reviews() == []
