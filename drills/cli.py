@@ -131,15 +131,16 @@ def _question(obj: Ctx, key: str):
 @click.pass_obj
 def check(obj: Ctx, question: str, answer_file, as_json: bool) -> None:
     """Judge an answer to QUESTION (an id or a drill file). Exit 0 if correct, 1 if not."""
-    from drills import render
+    from drills import render, rowdiff
     from drills.judge import judge
 
     q = _question(obj, question)
-    v = _judge_with_notice(judge)(q, _text_of(answer_file))
+    answer = _text_of(answer_file)
+    v = _judge_with_notice(judge)(q, answer)
     if as_json:
         click.echo(render.verdict_json(q, v))
     else:
-        render.verdict(q, v)
+        render.verdict(q, v, rows=rowdiff.explain(q, answer, v))
     sys.exit(0 if v.correct else 1)
 
 

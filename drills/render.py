@@ -60,22 +60,30 @@ def line(out: Any, *parts: str | tuple[str, str], end: str = "\n") -> None:
     out.print(text, end=end)
 
 
-def verdict(q: Question, v: Verdict, show_explanation: bool = True) -> None:
+def verdict(q: Question, v: Verdict, show_explanation: bool = True, rows: Any = None) -> None:
     out = console()
     mark, colour = MARKS.get(v.outcome, ("?", "white"))
     line(out, (f"{mark} {v.outcome}", f"bold {colour}"), f"  {q.id}  ", (f"({v.elapsed_ms:.0f} ms)", "dim"))
-    _verdict_body(out, v)
+    _verdict_body(out, v, rows)
     if show_explanation and q.explanation:
         out.print()
         out.print("[bold]Explanation[/]")
         out.print(plain(q.explanation.rstrip()))
 
 
-def _verdict_body(out: Any, v: Verdict) -> None:
-    """The message and what went wrong: rows side by side, input/expected/actual, traceback, output."""
+def _verdict_body(out: Any, v: Verdict, rows: Any = None) -> None:
+    """The message and what went wrong: the smallest counterexample and the aligned rows,
+    input/expected/actual, traceback, output."""
+    from drills import rowdiff
+
     out.print(plain(v.message))
     d = v.details
-    if v.outcome == "wrong" and "expected_rows" in d:
+    smallest = rowdiff.counterexample(v)
+    if smallest is not None:
+        _counterexample(out, smallest)
+    if rows is not None:
+        _row_diff(out, rows)
+    elif v.outcome == "wrong" and "expected_rows" in d:
         _rows_side_by_side(out, d)
     elif v.outcome == "wrong" and "expected" in d and "actual" in d:
         for key in ("input", "expected", "actual"):
@@ -98,6 +106,98 @@ def _rows_side_by_side(out: Any, d: dict) -> None:
     for i in range(max(len(exp), len(act))):
         table.add_row(plain(exp[i] if i < len(exp) else ""), plain(act[i] if i < len(act) else ""))
     out.print(table)
+
+
+def _grid(side: Any, title: str) -> Any:
+    from rich.table import Table
+
+    grid = Table(title=plain(title), title_justify="left", header_style="bold", box=None, pad_edge=False)
+    for name in side.columns:
+        grid.add_column(plain(name))
+    for row in side.rows:
+        grid.add_row(*(plain(v) for v in row))
+    return grid
+
+
+def _counterexample(out: Any, found: Any) -> None:
+    out.print(plain("The smallest data on which your query goes wrong:", "bold"))
+    for name, table in found.tables.items():
+        out.print(_grid(table, f"{name} ({plural(table.total, 'row')})"))
+    _side_by_side(out, _grid(found.expected, "expected"), _grid(found.actual, "yours"))
+
+
+def _side_by_side(out: Any, left: Any, right: Any) -> None:
+    """Two grids next to each other, or one under the other when the terminal is too narrow."""
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    pair = Table.grid(padding=(0, 3))
+    pair.add_row(left, right)
+    if Measurement.get(out, out.options.update_width(10_000), pair).maximum <= out.width:
+        out.print(pair)
+    else:
+        out.print(left)
+        out.print(right)
+
+
+ROW_MARKS = {rowdiff_mark: (style, meaning) for rowdiff_mark, style, meaning in (
+    ("-", "bold red", "missing from yours"), ("+", "bold red", "not in the reference"),
+    ("~", "bold yellow", "different at this position"))}
+
+
+def _row_diff(out: Any, diff: Any) -> None:
+    """Expected and actual rows in one grid, a row of each side on the same line; one grid under
+    the other when the terminal is too narrow for both."""
+    from rich.measure import Measurement
+
+    order = "in order" if diff.ordered else "sorted alike"
+    exp, act = diff.expected, diff.actual
+    both = _marked_grid(diff, (exp, act))
+    if Measurement.get(out, out.options.update_width(10_000), both).maximum <= out.width:
+        line(out, (f"expected: {plural(exp.total, 'row')}", "bold"), "  │  ",
+             (f"yours: {plural(act.total, 'row')}", "bold"), (f"  ({order})", "dim"))
+        out.print(both)
+    else:
+        for side, name in ((exp, "expected"), (act, "yours")):
+            line(out, (f"{name}: {plural(side.total, 'row')}", "bold"), (f"  ({order})", "dim"))
+            out.print(_marked_grid(diff, (side,)))
+    hidden = []
+    if diff.same_hidden:
+        hidden.append(f"{plural(diff.same_hidden, 'matching row')}")
+    if diff.different_hidden:
+        hidden.append(f"{plural(diff.different_hidden, 'more different row')}")
+    if hidden:
+        line(out, (" and ".join(hidden) + " not shown", "dim"))
+    shown = [f"{m} {ROW_MARKS[m][1]}" for m in ROW_MARKS if m in diff.marks]
+    if shown:
+        line(out, (" · ".join(shown), "dim"))
+
+
+def _marked_grid(diff: Any, sides: tuple) -> Any:
+    """One grid: the mark, then each side's cells, sides split by a bar. A side's gap (the
+    other side has a row there) is left blank, or left out when the side is shown alone."""
+    from rich.table import Table
+
+    grid = Table(header_style="bold", box=None, pad_edge=False, show_edge=False)
+    grid.add_column("", no_wrap=True)
+    for i, side in enumerate(sides):
+        if i:
+            grid.add_column("│", style="dim", no_wrap=True)
+        for name in side.columns:
+            grid.add_column(plain(name), no_wrap=True)
+    for row, mark in enumerate(diff.marks):
+        style = ROW_MARKS.get(mark, ("dim", ""))[0]
+        values = [side.rows[row] for side in sides]
+        if len(sides) == 1 and values[0] is None:
+            continue
+        cells = [plain(mark, style)]
+        for i, (side, value) in enumerate(zip(sides, values, strict=True)):
+            if i:
+                cells.append(plain("│", "dim"))
+            tinted = mark != " " and (mark == "~" or (mark == "-") == (side is diff.expected))
+            cells += [plain(v, style if tinted else "") for v in (value or [""] * len(side.columns))]
+        grid.add_row(*cells)
+    return grid
 
 
 def verdict_json(q: Question, v: Verdict) -> str:
@@ -312,7 +412,7 @@ def session_result(out: Any, q: Question, result: Any) -> None:
         mark, colour = MARKS.get(v.outcome, ("?", "white"))
         label = "revealed" if result.revealed else v.outcome
         out.print(f"[bold {colour}]{mark} {label}[/]")
-        _verdict_body(out, v)
+        _verdict_body(out, v, result.rows)
         if not v.correct:
             out.print("[bold]Reference[/]")
             out.print(plain(q.solution.rstrip()))

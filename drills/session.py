@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from drills import commands, run
+from drills import commands, rowdiff, run
 from drills import scheduler as sched
 from drills.errors import BankError, DrillError
 from drills.model import DIFFICULTIES, Question, Verdict
@@ -67,6 +67,7 @@ class Result:
     self_rated: bool = False
     mode: str = "today"
     did_not_run: int = 0  # answers sent back to the editor because they did not run
+    rows: Any = None      # a wrong SQL result's rows aligned with the reference's (rowdiff.RowDiff)
 
 
 @dataclass
@@ -334,7 +335,8 @@ class Session(Drilling):
             self.ui.notice(f"Rated {sched.RATING_NAMES[rating]}"
                            + (f"; next: {sched.describe_wait(next_due - now)}." if next_due else "."))
             return result, card_after
-        result = Result(verdict, rating, elapsed, hints, next_due, now, revealed, False, self.mode, did_not_run)
+        result = Result(verdict, rating, elapsed, hints, next_due, now, revealed, False, self.mode, did_not_run,
+                        rowdiff.explain(q, text, verdict))
         self.ui.show_result(q, result)
         change = self.ui.ask_rating(q, result)
         if change == "quit":
