@@ -526,7 +526,9 @@ def reset(obj: Ctx, drill_id: str | None, everything: bool, yes: bool) -> None:
     if not yes:
         click.confirm(f"Forget {what}? `drill export FILE` first keeps a backup", abort=True)
     n = obj.store().reset(None if everything else drill_id)
-    say(f"forgot {what} ({n} review{'s' if n != 1 else ''})")
+    from drills.render import plural
+
+    say(f"forgot {what} ({plural(n, 'review')})")
 
 
 @cli.command("export")
@@ -542,7 +544,9 @@ def export_(obj: Ctx, file: Path) -> None:
         click.echo(data)
         return
     _write(file, data)
-    click.echo(f"exported {len(exported['reviews'])} reviews to {file}")
+    from drills.render import plural
+
+    click.echo(f"exported {plural(len(exported['reviews']), 'review')} to {file}")
 
 
 @cli.command("import")

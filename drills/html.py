@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from drills.render import plural
+
 STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;
 color:#1d2330;background:#fbfbfd}
@@ -85,7 +87,8 @@ def heatmap(days: list[dict], cell: int = 14) -> str:
         col, row = (day - first).days // 7, day.weekday()
         level = 0 if d["reviews"] == 0 else 1 + min(3, int(4 * d["reviews"] / (top + 1)))
         cells.append(f'<rect x="{30 + col * (cell + 3)}" y="{row * (cell + 3)}" width="{cell}" height="{cell}" '
-                     f'rx="2" fill="{shades[level]}"><title>{d["date"]}: {d["reviews"]} reviews</title></rect>')
+                     f'rx="2" fill="{shades[level]}"><title>{d["date"]}: {plural(d["reviews"], "review")}'
+                     '</title></rect>')
     labels = "".join(f'<text x="0" y="{r * (cell + 3) + cell - 3}" font-size="10" fill="#667">{name}</text>'
                      for r, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")))
     weeks = (len(days) + first.weekday() + 6) // 7
@@ -139,8 +142,8 @@ def stats_page(s: dict) -> str:
                 f"<th>median time / target</th><th>mature drills</th></tr>{body}</table>")
 
     leeches = "".join(f"<li>{escape(x['id'])}: failed {x['failures']} times</li>" for x in s["leeches"])
-    body = (f"<h1>drill stats</h1><p class=\"muted\">{s['reviews']} reviews · streak {s['streak']} "
-            f"day{'s' if s['streak'] != 1 else ''} · {s['drills']['seen']} of {s['drills']['in_bank']} drills seen, "
+    body = (f"<h1>drill stats</h1><p class=\"muted\">{plural(s['reviews'], 'review')} · streak "
+            f"{plural(s['streak'], 'day')} · {s['drills']['seen']} of {s['drills']['in_bank']} drills seen, "
             f"{s['drills']['mature']} mature</p>"
             f"<h2>Reviews per day, last 26 weeks</h2>{heatmap(s['heatmap'])}"
             f"<h2>Retention, last 30 days</h2><div class=\"big\">{true}</div><p class=\"muted\">of {ret['reviews']} "

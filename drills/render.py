@@ -35,6 +35,10 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else many or word + 's'}"
 
 
+def minutes_(n: float) -> str:
+    return f"{n:g} minute{'' if n == 1 else 's'}"
+
+
 def plain(text: object, style: str = "") -> Any:
     """Data as a rich Text: never read as markup, control characters made visible."""
     from rich.text import Text
@@ -45,8 +49,8 @@ def plain(text: object, style: str = "") -> Any:
 def console(stderr: bool = False):
     from rich.console import Console
 
-    # soft_wrap: code and SQL are printed as written, never folded at the terminal's width
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    # text wraps at word boundaries at the terminal's width; code wraps between tokens
+    return Console(stderr=stderr, highlight=False)
 
 
 def line(out: Any, *parts: str | tuple[str, str], end: str = "\n") -> None:
@@ -67,8 +71,7 @@ def verdict(q: Question, v: Verdict, show_explanation: bool = True, rows: Any = 
     _verdict_body(out, v, rows)
     if show_explanation and q.explanation:
         out.print()
-        out.print("[bold]Explanation[/]")
-        out.print(plain(q.explanation.rstrip()))
+        explanation(out, q.explanation, ())
 
 
 def _verdict_body(out: Any, v: Verdict, rows: Any = None) -> None:
@@ -85,10 +88,12 @@ def _verdict_body(out: Any, v: Verdict, rows: Any = None) -> None:
         _row_diff(out, rows)
     elif v.outcome == "wrong" and "expected_rows" in d:
         _rows_side_by_side(out, d)
-    elif v.outcome == "wrong" and "expected" in d and "actual" in d:
-        for key in ("input", "expected", "actual"):
+    else:
+        # which input it was (a timeout or an exception too), and the values when they differ
+        shown = ("input", "expected", "actual") if "expected" in d and "actual" in d else ("input",)
+        for key in shown:
             if key in d:
-                out.print(plain(f"  {key + ':':10} {d[key]}"))
+                line(out, (f"  {key + ':':10} ", "bold"), str(d[key]))
     if d.get("traceback"):
         out.print(plain(d["traceback"], "dim"))
     if v.output:
@@ -218,7 +223,7 @@ def question_list(questions: Iterable[Question]) -> None:
     for q in qs:
         table.add_row(*(plain(x) for x in (q.id, q.kind, q.difficulty, q.title, ", ".join(q.tags))))
     out.print(table)
-    out.print(f"[dim]{len(qs)} drill{'s' if len(qs) != 1 else ''}[/]")
+    out.print(plain(plural(len(qs), "drill"), "dim"))
 
 
 def question(q: Question, tables: list | None, hints: bool, solution: bool) -> None:
@@ -231,25 +236,23 @@ def _question(out: Any, q: Question, tables: list | None, hints: bool, solution:
     if q.tags:
         line(out, ("tags: " + ", ".join(q.tags), "dim"))
     out.print()
-    out.print(markdown(q.prompt), soft_wrap=False)
+    out.print(markdown(q.prompt))
     _tables(out, tables, f"drill show {q.id} --rows all")
     if q.kind == "python" and q.starter:
         out.print()
         out.print("[bold]Starter[/]")
-        out.print(plain(q.starter.rstrip()))
+        out.print(code(q.starter, q.kind))
     if hints:
-        for i, hint in enumerate(q.hints, 1):
-            line(out, (f"Hint {i}: ", "bold"), hint)
+        for i, text in enumerate(q.hints, 1):
+            hint(out, i, text)
     elif q.hints:
         out.print()
-        line(out, (f"{len(q.hints)} hint{'s' if len(q.hints) != 1 else ''}: drill show {q.id} --hints", "dim"))
+        line(out, (f"{plural(len(q.hints), 'hint')}: drill show {q.id} --hints", "dim"))
     if solution:
-        out.print("\n[bold]Reference[/]")
-        out.print(plain(q.solution.rstrip()))
-        out.print("\n[bold]Explanation[/]")
-        out.print(plain(q.explanation.rstrip()))
-        for link in q.see_also:
-            out.print(plain(f"  {link}"))
+        out.print()
+        reference(out, q.kind, q.solution)
+        out.print()
+        explanation(out, q.explanation, q.see_also)
 
 
 def _title(out: Any, q: Question, *about: str) -> None:
@@ -260,7 +263,35 @@ def markdown(text: str) -> Any:
     """Drill prose as Markdown: no markup, control characters shown, links spelt out."""
     from rich.markdown import Markdown
 
-    return Markdown(clean(text), hyperlinks=False)
+    return Markdown(clean(text), hyperlinks=False, code_theme=CODE_THEME)
+
+
+CODE_LEXERS = {"sql": "sql", "python": "python"}  # the answer editor highlights with the same lexers
+CODE_THEME = "ansi_dark"  # the terminal's own colours, as the editor's
+
+
+def code(text: str, kind: str) -> Any:
+    """Code as the editor shows it: highlighted, wrapped between tokens, never cropped."""
+    from rich.syntax import Syntax
+
+    lexer = CODE_LEXERS.get(kind)
+    if lexer is None:
+        return plain(text.rstrip())
+    return Syntax(clean(text.rstrip()), lexer, theme=CODE_THEME, word_wrap=True, background_color="default")
+
+
+def reference(out: Any, kind: str, solution: str, title: str = "Reference") -> None:
+    """A drill's reference answer: code highlighted, a model answer as Markdown."""
+    out.print(plain(title, "bold"))
+    out.print(code(solution, kind) if kind in CODE_LEXERS else markdown(solution) if kind == "recall"
+              else plain(solution.rstrip()))
+
+
+def explanation(out: Any, text: str, links: Iterable[str]) -> None:
+    out.print(plain("Explanation", "bold"))
+    out.print(markdown(text))
+    for link in links:
+        out.print(plain(f"  {link}", "dim"), soft_wrap=True)  # a URL is not split
 
 
 def report(rep: Any, as_json: bool) -> None:
@@ -274,8 +305,8 @@ def report(rep: Any, as_json: bool) -> None:
     for p in [*rep.problems, *rep.warnings]:
         print(clean(p))
     n = len(rep.problems)
-    status = "ok" if rep.ok else f"{n} problem{'s' if n != 1 else ''}"
-    print(f"{rep.checked} drill{'s' if rep.checked != 1 else ''} checked in {rep.seconds:.1f}s: {status}")
+    status = "ok" if rep.ok else plural(n, "problem")
+    print(f"{plural(rep.checked, 'drill')} checked in {rep.seconds:.1f}s: {status}")
 
 
 def _tables(out: Any, tables: list | None, more: str = "") -> None:
@@ -286,18 +317,17 @@ def _tables(out: Any, tables: list | None, more: str = "") -> None:
     from drills.run import show_value
 
     for name, cols, rows, count in tables or ():
-        table = Table(title=plain(f"{name} ({plural(count, 'row')})"), title_justify="left", header_style="bold",
-                      caption_justify="left")
+        table = Table(title=plain(f"{name} ({plural(count, 'row')})"), title_justify="left", header_style="bold")
         for col, typ in cols:
             header = plain(f"{col}\n")
             header.append(clean(typ.lower()), style="dim")
             table.add_column(header)
         for row in rows:
             table.add_row(*(plain(show_value(v)) for v in row))
+        out.print(table)
         if count > len(rows):
             left = count - len(rows)
-            table.caption = plain(f"{plural(left, 'more row')} not shown" + (f": {more}" if more else ""), "dim")
-        out.print(table)
+            out.print(plain(f"{plural(left, 'more row')} not shown" + (f": {more}" if more else ""), "dim"))
 
 
 def legend(out: Any, q: Question, known: tuple[str, ...]) -> None:
@@ -314,7 +344,7 @@ def legend(out: Any, q: Question, known: tuple[str, ...]) -> None:
     else:
         keys = "Esc Enter submits · " + ("Ctrl-R runs · " if run.runnable(q) else "") + \
             "Ctrl-X Ctrl-E opens $EDITOR (leaving it submits)"
-    out.print(plain(f"{keys} · last line {names}", "dim"))
+    out.print(plain(f"{keys} · a last line of {names}", "dim"))
 
 
 def tables(out: Any, shown: list) -> None:
@@ -388,9 +418,9 @@ def session_question(out: Any, q: Question, tables: list | None, progress: Any, 
     _title(out, q, q.kind, q.difficulty)
     if leech:
         out.print("[bold yellow]This drill keeps slipping (a leech). Read the explanation first:[/]")
-        out.print(plain(q.explanation.rstrip()))
+        out.print(markdown(q.explanation))
         out.print()
-    out.print(markdown(q.prompt), soft_wrap=False)
+    out.print(markdown(q.prompt))
     _tables(out, tables, ":tables shows them all")
 
 
@@ -398,7 +428,7 @@ def hint(out: Any, number: int, text: str | None) -> None:
     if text is None:
         out.print("No more hints; :reveal shows the answer.")
     else:
-        line(out, (f"Hint {number}: ", "bold"), text)
+        out.print(markdown(f"**Hint {number}:** {text}"))
 
 
 def session_result(out: Any, q: Question, result: Any) -> None:
@@ -406,22 +436,17 @@ def session_result(out: Any, q: Question, result: Any) -> None:
 
     v = result.verdict
     if result.self_rated:
-        out.print("[bold]Model answer[/]")
-        out.print(plain(q.solution.rstrip()))
+        reference(out, q.kind, q.solution, "Model answer")
     else:
         mark, colour = MARKS.get(v.outcome, ("?", "white"))
         label = "revealed" if result.revealed else v.outcome
         out.print(f"[bold {colour}]{mark} {label}[/]")
         _verdict_body(out, v, result.rows)
         if not v.correct:
-            out.print("[bold]Reference[/]")
-            out.print(plain(q.solution.rstrip()))
-    out.print("[bold]Explanation[/]")
-    out.print(plain(q.explanation.rstrip()))
-    for link in q.see_also:
-        out.print(plain(f"  {link}", "dim"))
+            reference(out, q.kind, q.solution)
+    explanation(out, q.explanation, q.see_also)
     timing = f"{result.elapsed_s:.0f}s against a target of {q.time_target}s"
-    hints = f" · {result.hints} hint{'s' if result.hints != 1 else ''}" if result.hints else ""
+    hints = f" · {plural(result.hints, 'hint')}" if result.hints else ""
     if result.mode == "cram":
         nxt = "practice only: the schedule is unchanged"
     elif result.next_due is not None:
@@ -445,8 +470,8 @@ def summary(out: Any, s: Any) -> None:
     out.print(Rule("summary", style="dim"))
     acc = f"{s.accuracy:.0%}" if s.accuracy is not None else "-"
     minutes, seconds = divmod(int(s.seconds), 60)
-    out.print(f"{s.done} drill{'s' if s.done != 1 else ''} · {s.correct} correct ({acc}) · {minutes}m{seconds:02d}s")
-    out.print(f"streak: {s.streak} day{'s' if s.streak != 1 else ''} · due tomorrow: {s.due_tomorrow}")
+    out.print(f"{plural(s.done, 'drill')} · {s.correct} correct ({acc}) · {minutes}m{seconds:02d}s")
+    out.print(f"streak: {plural(s.streak, 'day')} · due tomorrow: {s.due_tomorrow}")
     if s.stopped_early:
         out.print("[dim]Stopped early; every answer so far is saved. `drill today` picks up where you left off.[/]")
 
@@ -460,7 +485,8 @@ def mock_overview(out: Any, questions: list, minutes: float, left_s: float, resu
     from rich.rule import Rule
 
     what = "Resuming the mock round" if resumed else "Mock round"
-    out.print(Rule(f"{what}: {len(questions)} drills · {clock(left_s)} left of {minutes:g} minutes", style="bold"))
+    out.print(Rule(f"{what}: {plural(len(questions), 'drill')} · {clock(left_s)} left of {minutes_(minutes)}",
+                   style="bold"))
     for i, q in enumerate(questions, 1):
         line(out, f"  {i}. {q.title}  ", (f"{q.topic} · {q.difficulty} · target {q.time_target}s", "dim"))
     out.print("[dim]No verdicts until the end, as in an interview.[/]")
@@ -472,11 +498,11 @@ def mock_question(out: Any, q: Question, tables: list | None, index: int, total:
 
     out.print(Rule(f"{index}/{total} · {clock(left_s)} left", style="dim"))
     _title(out, q, q.kind)
-    out.print(markdown(q.prompt), soft_wrap=False)
+    out.print(markdown(q.prompt))
     _tables(out, tables, ":tables shows them all")
     if previous is not None:
         out.print("[dim]Your answer so far (a new one replaces it):[/]")
-        out.print(plain(previous.rstrip()))
+        out.print(code(previous, q.kind))
 
 
 def mock_feedback(out: Any, q: Question, v: Verdict) -> None:
@@ -490,7 +516,7 @@ def mock_report(out: Any, r: dict) -> None:
 
     out.print(Rule(f"Mock round {r['round']} · {r['started_at'][:16].replace('T', ' ')} UTC", style="bold"))
     out.print(f"[bold]Score: {r['correct']}/{r['total']} ({r['score']:g}%)[/] · answered {r['answered']} · "
-              f"time used {clock(r['used_s'])} of {r['minutes']:g} minutes")
+              f"time used {clock(r['used_s'])} of {minutes_(r['minutes'])}")
     topics = Table(box=None, header_style="bold", pad_edge=False)
     for col in ("topic", "correct", "of"):
         topics.add_column(col)
@@ -509,16 +535,14 @@ def mock_report(out: Any, r: dict) -> None:
     for d in missed:
         out.print(Rule(plain(f"missed: {d['title']}"), style="dim"))
         out.print(plain(d["message"]))
-        out.print("[bold]Reference[/]")
-        out.print(plain((d["solution"] or "").rstrip()))
-        out.print("[bold]Explanation[/]")
-        out.print(plain((d["explanation"] or "").rstrip()))
+        reference(out, d.get("kind", ""), d["solution"] or "")
+        explanation(out, d["explanation"] or "", ())
     if r["weakest_tags"]:
         out.print(Rule("what to work on", style="bold"))
         for w in r["weakest_tags"]:
             line(out, (w["tag"], "bold"), f": {w['correct']}/{w['total']} right · practise: {w['practise']}")
             for link in w["read"]:
-                out.print(plain(f"    read: {link}"))
+                out.print(plain(f"    read: {link}"), soft_wrap=True)
     if len(r["trend"]) > 1:
         scores = " → ".join(f"{t['score']:g}%" for t in r["trend"][-6:])
         times = " → ".join(clock(t["seconds_per_drill"]) if t["seconds_per_drill"] is not None else "-"
@@ -548,8 +572,8 @@ def stats(out: Any, s: dict) -> None:
         out.print(f"{name:>4} " + "".join(row), markup=False)
     ret = s["retention_30d"]
     true = f"{ret['true']:.0%}" if ret["true"] is not None else "-"
-    out.print(f"\nstreak: {s['streak']} day{'s' if s['streak'] != 1 else ''} · retention (30 days): {true} of "
-              f"{ret['reviews']} reviews, desired {ret['desired']:.0%} · drills seen {s['drills']['seen']}/"
+    out.print(f"\nstreak: {plural(s['streak'], 'day')} · retention (30 days): {true} of "
+              f"{plural(ret['reviews'], 'review')}, desired {ret['desired']:.0%} · drills seen {s['drills']['seen']}/"
               f"{s['drills']['in_bank']}, mature {s['drills']['mature']}")
     most = max(d["due"] for d in s["forecast"]) or 1
     out.print("\n[bold]Due in the next 14 days[/]")

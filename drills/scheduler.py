@@ -240,8 +240,10 @@ def new_quota(settings: Settings, unseen: int, today: dt.date) -> tuple[int, str
         return base, None
     if needed > MAX_NEW_PER_DAY:
         missed = unseen - MAX_NEW_PER_DAY * days
-        return MAX_NEW_PER_DAY, (f"{unseen} drills are still new and the interview is in {days} day"
-                                 f"{'s' if days != 1 else ''}: covering them all needs {needed} a day; at the "
+        from drills.render import plural
+
+        return MAX_NEW_PER_DAY, (f"{plural(unseen, 'drill')} are still new and the interview is in "
+                                 f"{plural(days, 'day')}: covering them all needs {needed} a day; at the "
                                  f"cap of {MAX_NEW_PER_DAY}, {missed} will not be seen before it")
     return needed, f"{needed} new drills a day to cover the bank before the interview on {settings.interview_date}"
 

@@ -151,15 +151,11 @@ class TerminalUI(PlainUI):
 
         if kind not in self._sessions:
             lexer = None
-            try:
+            if kind in render.CODE_LEXERS:
                 from prompt_toolkit.lexers import PygmentsLexer
-                from pygments.lexers.python import PythonLexer
-                from pygments.lexers.sql import SqlLexer
+                from pygments.lexers import get_lexer_by_name
 
-                lexer = PygmentsLexer({"sql": SqlLexer, "python": PythonLexer}.get(kind, SqlLexer)) \
-                    if kind in ("sql", "python") else None
-            except ImportError:
-                pass
+                lexer = PygmentsLexer(type(get_lexer_by_name(render.CODE_LEXERS[kind])))
             self.home.mkdir(parents=True, exist_ok=True)
             self._sessions[kind] = PromptSession(
                 history=FileHistory(str(self.home / f"history-{kind}")), lexer=lexer, multiline=True,

@@ -38,6 +38,11 @@ def fixture_questions():
     return load_bank([FIXTURE_BANK]).questions
 
 
+def flat(result) -> str:
+    """A command's output with every run of spaces and line breaks as one space: wrapping aside."""
+    return " ".join(result.output.split())
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -31,7 +31,7 @@ def test_wrong_answer_exits_1_and_says_how(run):
     assert result.exit_code == 1
     assert "✗ wrong" in result.output
     assert "Expected 3 rows, got 5." in result.output
-    assert "expected (department, name)" in result.output
+    assert "expected: 3 rows  │  yours: 5 rows" in result.output
 
 
 def test_error_and_json(run):

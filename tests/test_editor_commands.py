@@ -11,6 +11,7 @@ from drills import scheduler as sched
 from drills.cli import cli
 from drills.store import Store
 
+from .conftest import flat
 from .test_cli_today import answers
 
 EDITOR_BANK = Path(__file__).parent / "fixtures" / "editor"
@@ -56,7 +57,7 @@ def test_commands_work_under_starter_code(tmp_path):
                    input=answers(STARTER + ":hint", STARTER + "\n\n:skip  ", STARTER + ":hnt", PAIR_SUM, ":quit"))
     assert result.exit_code == 0, result.output
     assert "Hint 1: Remember the values seen so far." in result.output
-    assert ":hnt is not a command; the commands are :run, :tables, :hint, :skip, :reveal, :quit." in result.output
+    assert ":hnt is not a command; the commands are :run, :tables, :hint, :skip, :reveal, :quit." in flat(result)
     # the skip sent the drill to the back of the queue; it came back (a fresh visit) and was answered
     reviews = Store(tmp_path).reviews()
     assert [(r.verdict, r.hints) for r in reviews] == [("correct", 0)]
@@ -69,7 +70,7 @@ def test_an_answer_that_does_not_run_goes_back_to_the_editor(tmp_path):
                                                     "FROM orders", ":quit"))
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "This answer does not run: SyntaxError at line 2 while loading: '(' was never closed" in out
+    assert "This answer does not run: SyntaxError at line 2 while loading: '(' was never closed" in flat(result)
     assert "the reference stays hidden" in out
     assert 'Parser Error: syntax error at or near "SELEC"' in out
     assert out.count("Reference") == 2  # only for the two answers judged
@@ -111,3 +112,11 @@ def test_a_mock_round_never_saves_a_command_as_the_answer(tmp_path):
     assert result.exit_code == 0, result.output
     assert "example 1: pair_sum([1, 2, 3], 5)" in result.output
     assert Store(tmp_path).round(1)["answers"] == {}
+
+
+def test_a_timeout_says_which_input(tmp_path):
+    result = drill(tmp_path, "check", "algorithms/pair-sum", "-a", "-",
+                   input="def pair_sum(nums, target):\n    while True:\n        pass\n")
+    assert result.exit_code == 1
+    assert "⏱ timeout" in result.output
+    assert "input:     pair_sum([1, 2, 3], 5)" in result.output
