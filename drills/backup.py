@@ -152,7 +152,7 @@ def _check_values(data: dict, report_schema: dict) -> list[str]:
         when(s, "since", f"suspended[{i}]")
     for key, value in data.get("settings", {}).items():
         try:
-            data["settings"][key] = sched.check_setting(key, str(value), imported=True)
+            data["settings"][key] = sched.check_setting(key, str(value))
         except DrillError as exc:
             problems.append(f"settings.{key}: {exc}")
     for i, r in enumerate(data.get("mock_rounds", [])):

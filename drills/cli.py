@@ -322,16 +322,21 @@ def _run_session(obj: Ctx, mode: str, build) -> None:
 
 
 @cli.command()
+@click.option("--topic", multiple=True, help="Only this topic (repeatable; default: the `topics` setting, or all).")
+@click.option("--tag", multiple=True, help="Only drills with this tag (repeatable).")
 @click.pass_obj
-def today(obj: Ctx) -> None:
+def today(obj: Ctx, topic: tuple[str, ...], tag: tuple[str, ...]) -> None:
     """The day's session: due reviews first, then new drills. Every answer is saved at once.
 
     Without a terminal, answers come from standard input, each ended by a line '---';
-    :hint, :skip, :reveal and :quit work as answers.
+    :hint, :run, :tables, :skip, :reveal and :quit work as the last line of an answer.
     """
     from drills.session import build_today
 
-    _run_session(obj, "today", build_today)
+    def build(questions, store, settings, now):
+        return build_today(questions, store, settings, now, topic, tag)
+
+    _run_session(obj, "today", build)
 
 
 @cli.command()
@@ -347,7 +352,7 @@ def cram(obj: Ctx, topic, tag, kind, count: int, seed: int | None) -> None:
     from drills.session import build_cram
 
     def build(questions, store, settings, now):
-        chosen = {q.id: q for q in select(questions.values(), topic, tag, kind)}
+        chosen = {q.id: q for q in select(questions.values(), topic or settings.topics, tag, kind)}
         if not chosen:
             raise click.ClickException("no drills match those filters; see `drill list`")
         return build_cram(chosen, store, settings, now, count, seed), []
@@ -412,7 +417,8 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
         if unfinished:
             click.echo(f"Note: round {unfinished['id']} was interrupted; `drill mock --resume` continues it.",
                        err=True)
-        plan = rounds.plan_round(questions, store, settings, utc_now(), minutes, count, topic, tag, difficulty, seed)
+        plan = rounds.plan_round(questions, store, settings, utc_now(), minutes, count, topic or settings.topics, tag,
+                                 difficulty, seed)
         round_id = store.start_round(iso(utc_now()), minutes, plan,
                                      {"seed": seed, "feedback": feedback, "topic": topic, "tag": tag})
     ui = _ui(obj)
@@ -573,31 +579,46 @@ def import_(obj: Ctx, file) -> None:
 @click.option("--unset", is_flag=True, help="Back to the default.")
 @click.pass_obj
 def config(obj: Ctx, key: str | None, value: str | None, unset: bool) -> None:
-    """Show or change settings: desired-retention, learning-steps, relearning-steps,
-    new-per-day, reviews-per-day, rollover-hour, interview-date."""
-    from dataclasses import asdict
-
-    from drills.scheduler import Settings, check_setting
+    """Show or change settings: desired-retention (90%), learning-steps and relearning-steps
+    (1m 10m), new-per-day, reviews-per-day, rollover-hour (0-23), interview-date (YYYY-MM-DD),
+    topics (the topics you drill: sql probability ...)."""
+    from drills import scheduler as sched
+    from drills.session import utc_now
 
     store = obj.store()
     if key is None:
-        current = asdict(obj.settings())
-        for k in Settings.KEYS:
-            v = current[k.replace("-", "_")]
-            shown = " ".join(f"{x}s" for x in v) if isinstance(v, tuple) else ("-" if v is None else v)
-            say(f"{k} = {shown}")
+        settings = obj.settings()
+        for k in sched.Settings.KEYS:
+            say(f"{k} = {sched.show_setting(k, settings)}")
         return
-    if key not in Settings.KEYS:
-        raise click.UsageError(f"unknown setting '{key}'; settings: {', '.join(Settings.KEYS)}")
+    if key not in sched.Settings.KEYS:
+        raise click.UsageError(f"unknown setting '{key}'; settings: {', '.join(sched.Settings.KEYS)}")
     if unset:
         store.set_setting(key, None)
-        click.echo(f"{key} is back to its default")
+        say(f"{key} is back to its default: {sched.show_setting(key, obj.settings())}")
         return
     if value is None:
-        say(store.settings().get(key, "(default)"))
+        say(sched.show_setting(key, obj.settings()))
         return
-    store.set_setting(key, check_setting(key, value))
-    say(f"{key} = {store.settings()[key]}")
+    today = sched.drill_day(utc_now(), obj.settings().rollover_hour)
+    normal = sched.check_setting(key, value, today)
+    questions = obj.load().questions if key in ("topics", "interview-date") else {}
+    if key == "topics":
+        known = sorted({q.topic for q in questions.values()})
+        unknown = [t for t in normal.split() if t not in known]
+        if unknown:
+            raise click.ClickException(f"no drills in topic {', '.join(unknown)}; topics: {', '.join(known)}")
+    store.set_setting(key, normal)
+    settings = obj.settings()
+    say(f"{key} = {sched.show_setting(key, settings)}")
+    if key == "interview-date":
+        from drills.session import in_scope
+
+        scope = in_scope(questions, settings.topics)
+        cards, suspended = store.cards(), store.suspended()
+        unseen = sum(1 for d in scope if d not in cards and d not in suspended)
+        for text in sched.interview_plan(settings, unseen, sum(1 for d in scope if d in cards), today):
+            say(text)
 
 
 @cli.command()

@@ -447,6 +447,8 @@ def session_result(out: Any, q: Question, result: Any) -> None:
     explanation(out, q.explanation, q.see_also)
     timing = f"{result.elapsed_s:.0f}s against a target of {q.time_target}s"
     hints = f" · {plural(result.hints, 'hint')}" if result.hints else ""
+    if result.did_not_run:
+        hints += f" · {plural(result.did_not_run, 'answer')} that did not run"
     if result.mode == "cram":
         nxt = "practice only: the schedule is unchanged"
     elif result.next_due is not None:
@@ -456,7 +458,7 @@ def session_result(out: Any, q: Question, result: Any) -> None:
     if result.self_rated:
         out.print(f"[dim]{result.elapsed_s:.0f}s against a target of {q.time_target}s[/]")
         return
-    rating = f" · rated {sched.RATING_NAMES[result.rating]}"
+    rating = "" if result.mode == "cram" else f" · rated {sched.RATING_NAMES[result.rating]}"
     out.print(f"[dim]{timing}{hints}{rating}{' · ' + nxt if nxt else ''}[/]")
 
 
@@ -473,7 +475,8 @@ def summary(out: Any, s: Any) -> None:
     out.print(f"{plural(s.done, 'drill')} · {s.correct} correct ({acc}) · {minutes}m{seconds:02d}s")
     out.print(f"streak: {plural(s.streak, 'day')} · due tomorrow: {s.due_tomorrow}")
     if s.stopped_early:
-        out.print("[dim]Stopped early; every answer so far is saved. `drill today` picks up where you left off.[/]")
+        resume = " `drill today` picks up where you left off." if s.mode == "today" else ""
+        out.print(plain(f"Stopped early; every answer so far is saved.{resume}", "dim"))
 
 
 def clock(seconds: float) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
 from dataclasses import dataclass
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
@@ -30,10 +31,11 @@ class Settings:
     reviews_per_day: int = 200
     rollover_hour: int = 4
     interview_date: dt.date | None = None
+    topics: tuple[str, ...] = ()                      # the topics a person drills; () is all
     fuzz: bool = True
 
     KEYS = ("desired-retention", "learning-steps", "relearning-steps", "new-per-day", "reviews-per-day",
-            "rollover-hour", "interview-date")
+            "rollover-hour", "interview-date", "topics")
 
     @classmethod
     def from_store(cls, raw: dict[str, str]) -> Settings:
@@ -51,42 +53,105 @@ class Settings:
                     kwargs[key.replace("-", "_")] = int(raw[key])
             if raw.get("interview-date"):
                 kwargs["interview_date"] = dt.date.fromisoformat(raw["interview-date"])
+            if raw.get("topics"):
+                kwargs["topics"] = tuple(raw["topics"].split())
         except ValueError as exc:
             raise DrillError(f"a setting is not valid ({exc}); fix it with `drill config KEY VALUE`") from None
         return cls(**kwargs)
 
 
-def check_setting(key: str, value: str, imported: bool = False) -> str:
+HOW = {
+    "desired-retention": "use a share such as 0.9 or 90%, from 70% to 99%",
+    "learning-steps": "use durations such as '1m 10m' (s, m, h or d), at least one",
+    "relearning-steps": "use durations such as '10m' (s, m, h or d), or 'none'",
+    "new-per-day": "use a whole number from 0 to 9999",
+    "reviews-per-day": "use a whole number from 0 to 9999",
+    "rollover-hour": "use an hour from 0 to 23 (4 means 4 am)",
+    "interview-date": "use YYYY-MM-DD, such as 2026-12-15",
+    "topics": "use topic names such as 'sql probability statistics'",
+}
+
+
+def check_setting(key: str, value: str, today: dt.date | None = None) -> str:
     """Normalise a `drill config KEY VALUE` pair, or raise DrillError saying what is allowed.
-    `imported`: read from an export, where an interview date may have passed."""
+    With `today`, an interview date in the past is refused."""
     from drills.errors import DrillError
 
+    if key not in HOW:
+        raise DrillError(f"unknown setting '{key}'; settings: {', '.join(Settings.KEYS)}")
+    text = value.strip()
     try:
         if key == "desired-retention":
-            x = float(value)
+            x = float(text[:-1]) / 100 if text.endswith("%") else float(text)
             if not 0.7 <= x <= 0.99:
-                raise ValueError("between 0.70 and 0.99")
-            return str(x)
+                raise ValueError
+            return f"{x:g}"
         if key in ("learning-steps", "relearning-steps"):
-            steps = [parse_duration(s) for s in value.replace(",", " ").split()]
-            if not steps and key == "learning-steps":
-                raise ValueError("at least one step, such as '1m 10m'")
+            parts = [] if key == "relearning-steps" and text.lower() == "none" else text.replace(",", " ").split()
+            steps = [parse_duration(s) for s in parts]
+            if not steps and (key == "learning-steps" or text.lower() != "none"):
+                raise ValueError
             return " ".join(f"{s}s" for s in steps)
-        if key in ("new-per-day", "reviews-per-day"):
-            n = int(value)
-            if not 0 <= n <= 9999:
-                raise ValueError("a whole number from 0 to 9999")
-            return str(n)
-        if key == "rollover-hour":
-            n = int(value)
-            if not 0 <= n <= 23:
-                raise ValueError("an hour from 0 to 23")
+        if key in ("new-per-day", "reviews-per-day", "rollover-hour"):
+            n = int(text)
+            if not 0 <= n <= (23 if key == "rollover-hour" else 9999):
+                raise ValueError
             return str(n)
         if key == "interview-date":
-            return dt.date.fromisoformat(value).isoformat()
-    except ValueError as exc:
-        raise DrillError(f"'{value}' is not a valid {key}: {exc}") from None
-    raise DrillError(f"unknown setting '{key}'; settings: {', '.join(Settings.KEYS)}")
+            day = dt.date.fromisoformat(text)
+            if today is not None and day < today:
+                raise DrillError(f"{day} is in the past; give the date of an interview still to come "
+                                 "(or `drill config interview-date --unset`)")
+            return day.isoformat()
+        names = text.replace(",", " ").split()
+        if not names or not all(re.fullmatch(r"[a-z0-9][a-z0-9-]*", n) for n in names):
+            raise ValueError
+        return " ".join(dict.fromkeys(names))
+    except (ValueError, OverflowError):
+        raise DrillError(f"'{value}' is not a valid {key}: {HOW[key]}") from None
+
+
+def show_setting(key: str, settings: Settings) -> str:
+    """A setting as a person reads it: 90%, 1m 10m, 4 (4 am), all topics."""
+    value = getattr(settings, key.replace("-", "_"))
+    if key == "desired-retention":
+        return f"{value:.0%}"
+    if key in ("learning-steps", "relearning-steps"):
+        return " ".join(_duration(s) for s in value) or "none"
+    if key == "rollover-hour":
+        return f"{value} ({value % 12 or 12} {'am' if value < 12 else 'pm'})"
+    if key == "topics":
+        return " ".join(value) or "all"
+    return "-" if value is None else str(value)
+
+
+def _duration(seconds: int) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def interview_plan(settings: Settings, unseen: int, started: int, today: dt.date) -> list[str]:
+    """What an interview date changes, in words: the interval cap and the new drills a day."""
+    from drills.render import plural
+
+    days = (settings.interview_date - today).days if settings.interview_date else 0
+    cap = interval_cap(settings, dt.datetime.combine(today, dt.time(12)).astimezone())
+    drills = f"the {plural(started, 'drill')} you have started" if started else "every drill you start"
+    lines = [f"The interview is in {plural(days, 'day')}: intervals stop at {plural(cap, 'day')}, so {drills} "
+             "will come back before it."]
+    quota, note = new_quota(settings, unseen, today)
+    if note and quota == MAX_NEW_PER_DAY:
+        lines.append(note[0].upper() + note[1:] + ".")
+    elif quota > settings.new_per_day:
+        lines.append(f"New drills a day: {settings.new_per_day} → {quota}, to see all {plural(unseen, 'unseen drill')} "
+                     "by then.")
+    elif unseen:
+        verb = "covers" if settings.new_per_day == 1 else "cover"
+        lines.append(f"{plural(settings.new_per_day, 'new drill')} a day already {verb} the "
+                     f"{plural(unseen, 'unseen drill')} in time.")
+    return lines
 
 
 def parse_duration(text: str) -> int:

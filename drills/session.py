@@ -7,7 +7,6 @@ the time from a clock it is given, and commits every review before the next prom
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -96,16 +95,26 @@ class Queue:
     learning: list[tuple[dt.datetime, str]] = field(default_factory=list)
 
     def take(self, now: dt.datetime, end_of_queue_ahead: dt.timedelta = LEARN_AHEAD) -> str | None:
+        """The next drill; `taken_from` says which list it left ("learning", "due" or "new")."""
         self.learning.sort()
+        self.taken_from = "learning"
         if self.learning and self.learning[0][0] <= now:
             return self.learning.pop(0)[1]
         if self.due:
+            self.taken_from = "due"
             return self.due.pop(0)
         if self.new:
+            self.taken_from = "new"
             return self.new.pop(0)
         if self.learning and self.learning[0][0] <= now + end_of_queue_ahead:
             return self.learning.pop(0)[1]
         return None
+
+    def progress(self, done: int, mode: str) -> Progress:
+        """The counts a header shows, the drill on screen included in its own list."""
+        on_screen = {self.taken_from: 1}
+        return Progress(done, len(self.due) + on_screen.get("due", 0), len(self.new) + on_screen.get("new", 0),
+                        len(self.learning) + on_screen.get("learning", 0), mode)
 
     def put_learning(self, when: dt.datetime, drill_id: str) -> None:
         self.learning = [(w, d) for w, d in self.learning if d != drill_id]
@@ -116,17 +125,43 @@ class Queue:
 
 
 def interleave_new(questions: Iterable[Question]) -> list[str]:
-    """Easy before hard within a topic, topics taking turns."""
+    """The order unseen drills are introduced in: easy and short before hard and long within a
+    topic, and topics in proportion to their size (each next drill comes from the topic that has
+    introduced the smallest share of its drills), so a large topic is not starved by small ones."""
     by_topic: dict[str, list[Question]] = {}
     for q in questions:
         by_topic.setdefault(q.topic, []).append(q)
-    lanes = [sorted(qs, key=lambda q: (DIFFICULTIES.index(q.difficulty), q.id)) for _, qs in sorted(by_topic.items())]
-    return [q.id for q in itertools.chain.from_iterable(itertools.zip_longest(*lanes)) if q is not None]
+    lanes = {t: sorted(qs, key=lambda q: (DIFFICULTIES.index(q.difficulty), q.time_target, q.id))
+             for t, qs in by_topic.items()}
+    taken = dict.fromkeys(lanes, 0)
+    order: list[str] = []
+    while len(order) < sum(len(lane) for lane in lanes.values()):
+        topic = min((t for t in lanes if taken[t] < len(lanes[t])),
+                    key=lambda t: ((taken[t] + 0.5) / len(lanes[t]), t))
+        order.append(lanes[topic][taken[topic]].id)
+        taken[topic] += 1
+    return order
+
+
+def day_order(batch: list[Question]) -> list[str]:
+    """A day's new drills: easy before hard, short before long (a day warms up on quick drills
+    and does not open on a six-minute algorithm); otherwise in the order they were chosen."""
+    return [q.id for q in sorted(batch, key=lambda q: (DIFFICULTIES.index(q.difficulty), q.time_target))]
+
+
+def in_scope(questions: Mapping[str, Question], topics: Iterable[str] = (),
+             tags: Iterable[str] = ()) -> dict[str, Question]:
+    """The drills a session draws from: the topics (and tags) asked for, or all."""
+    topics, tags = set(topics), set(tags)
+    return {d: q for d, q in questions.items()
+            if (not topics or q.topic in topics) and (not tags or tags & set(q.tags))}
 
 
 def build_today(questions: Mapping[str, Question], store: Store, settings: sched.Settings,
-                now: dt.datetime) -> tuple[Queue, list[str]]:
-    """The day's queue, and notes for the user (interview-date adjustments)."""
+                now: dt.datetime, topics: Iterable[str] = (), tags: Iterable[str] = ()) -> tuple[Queue, list[str]]:
+    """The day's queue, and notes for the user (interview-date adjustments). `topics` (else the
+    topics setting) and `tags` narrow both the reviews and the new drills."""
+    questions = in_scope(questions, tuple(topics) or settings.topics, tags)
     start = day_start(now, settings.rollover_hour)
     end = start + dt.timedelta(days=1)
     reviews_done, new_done = store.counts_since(iso(start))
@@ -141,8 +176,8 @@ def build_today(questions: Mapping[str, Question], store: Store, settings: sched
     due = due[: max(0, settings.reviews_per_day - reviews_done)]
     unseen = [q for d, q in questions.items() if d not in cards and d not in suspended]
     quota, note = sched.new_quota(settings, len(unseen), drill_day(now, settings.rollover_hour))
-    new = interleave_new(unseen)[: max(0, quota - new_done)]
-    return Queue(due, new, later_today), [note] if note else []
+    batch = interleave_new(unseen)[: max(0, quota - new_done)]
+    return Queue(due, day_order([questions[d] for d in batch]), later_today), [note] if note else []
 
 
 def build_cram(questions: Mapping[str, Question], store: Store, settings: sched.Settings, now: dt.datetime,
@@ -224,8 +259,7 @@ class Session(Drilling):
                 if drill_id is None:
                     break
                 q = self.questions[drill_id]
-                progress = Progress(summary.done, len(queue.due), len(queue.new), len(queue.learning), self.mode)
-                outcome = self._one(q, progress)
+                outcome = self._one(q, queue.progress(summary.done, self.mode))
                 if outcome == "quit":
                     summary.stopped_early = True
                     break
@@ -236,12 +270,15 @@ class Session(Drilling):
                     continue
                 if outcome is None:
                     continue
-                result, card = outcome
-                summary.done += 1
+                result, card, stop = outcome
+                summary.done += 1  # saved, so counted, also when the person quit at the rating prompt
                 summary.correct += (result.rating != sched.AGAIN) if result.self_rated else result.verdict.correct
                 summary.seconds += result.elapsed_s
                 if result.rating == sched.AGAIN and self.mode != "cram":
                     self.failures[drill_id] = self.failures.get(drill_id, 0) + 1
+                if stop:
+                    summary.stopped_early = True
+                    break
                 if card is not None and sched.in_learning(card):
                     queue.put_learning(sched.due_of(card), drill_id)
         except KeyboardInterrupt:
@@ -318,7 +355,7 @@ class Session(Drilling):
             self.ui.show_result(q, result)
             answer = self.ui.ask_rating(q, result)
             if answer == "quit":
-                return "quit"
+                return "quit"  # nothing saved yet: the rating is the answer
             rating = auto = answer if isinstance(answer, int) else sched.GOOD
             verdict_name = "self"
         else:
@@ -334,13 +371,13 @@ class Session(Drilling):
             result.rating, result.next_due = rating, next_due
             self.ui.notice(f"Rated {sched.RATING_NAMES[rating]}"
                            + (f"; next: {sched.describe_wait(next_due - now)}." if next_due else "."))
-            return result, card_after
+            return result, card_after, False
         result = Result(verdict, rating, elapsed, hints, next_due, now, revealed, False, self.mode, did_not_run,
                         rowdiff.explain(q, text, verdict))
         self.ui.show_result(q, result)
         change = self.ui.ask_rating(q, result)
         if change == "quit":
-            return "quit"
+            return result, card_after, True
         if isinstance(change, int) and change != rating:
             card_after = self._schedule(q, card_before, change, now)
             self.store.rerate(saved.id, change, card_after)
@@ -348,7 +385,7 @@ class Session(Drilling):
             result.next_due = sched.due_of(card_after) if card_after else None
             self.ui.notice(f"Rated {sched.RATING_NAMES[change]}"
                            + (f"; next: {sched.describe_wait(result.next_due - now)}." if result.next_due else "."))
-        return result, card_after
+        return result, card_after, False
 
     def _schedule(self, q: Question, card_before: dict | None, rating: int, now: dt.datetime) -> dict | None:
         if self.mode == "cram":

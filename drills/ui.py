@@ -233,6 +233,8 @@ class TerminalUI(PlainUI):
 
         if result.self_rated:
             question = "Rate yourself: 1 again · 2 hard · 3 good · 4 easy (Enter = good, q = quit) "
+        elif result.mode == "cram":
+            question = "Enter: next · q: quit "  # practice: there is no schedule to rate for
         else:
             question = f"Enter: next · 1-4 to rate otherwise (now {sched.RATING_NAMES[result.rating]}) · q: quit "
         while True:
@@ -244,6 +246,8 @@ class TerminalUI(PlainUI):
                 return "quit"
             if not text.strip():
                 return sched.GOOD if result.self_rated else None
+            if result.mode == "cram" and not result.self_rated:
+                continue
             rating = parse_rating(text)
             if rating:
                 return rating

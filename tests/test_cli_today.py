@@ -128,8 +128,8 @@ def test_export_import_due_config_orphans_leeches(tmp_path):
 
     assert drill(home_b, "config", "interview-date", "tomorrow").output.startswith(
         "Error: 'tomorrow' is not a valid interview-date")
-    assert drill(home_b, "config", "learning-steps", "2m 15m").output == "learning-steps = 120s 900s\n"
-    assert "learning-steps = 120s 900s" in drill(home_b, "config").output
+    assert drill(home_b, "config", "learning-steps", "2m 15m").output == "learning-steps = 2m 15m\n"
+    assert "learning-steps = 2m 15m" in drill(home_b, "config").output
 
     store = Store(home_b)
     store.record(store.reviews()[0].__class__("old/removed", "2026-01-01T00:00:00.000000+00:00", 1, 1, "wrong",

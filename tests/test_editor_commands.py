@@ -65,9 +65,9 @@ def test_commands_work_under_starter_code(tmp_path):
 
 def test_an_answer_that_does_not_run_goes_back_to_the_editor(tmp_path):
     broken = PAIR_SUM.replace("seen = set()", "seen = set(")
-    result = drill(tmp_path, "today", input=answers(broken, PAIR_SUM.replace("seen.add", "sen.add"), PAIR_SUM,
-                                                    "SELEC day FROM orders", "SELECT day, CAST('n' || id AS INTEGER) "
-                                                    "FROM orders", ":quit"))
+    result = drill(tmp_path, "today", input=answers("SELEC day FROM orders", "SELECT day, CAST('n' || id AS INTEGER) "
+                                                    "FROM orders", broken, PAIR_SUM.replace("seen.add", "sen.add"),
+                                                    ":quit"))
     assert result.exit_code == 0, result.output
     out = result.output
     assert "This answer does not run: SyntaxError at line 2 while loading: '(' was never closed" in flat(result)
@@ -78,15 +78,15 @@ def test_an_answer_that_does_not_run_goes_back_to_the_editor(tmp_path):
     reviews = store.reviews()
     # a NameError inside the function is a real failure of the test, not a load error: it is judged
     assert [(r.drill_id, r.verdict, r.rating) for r in reviews] == [
-        ("algorithms/pair-sum", "error", sched.AGAIN),
         ("sql/orders-per-day", "error", sched.AGAIN),
+        ("algorithms/pair-sum", "error", sched.AGAIN),
     ]
     assert "Conversion Error" in out  # a query that fails on the data is a failed review
 
 
 def test_a_right_answer_after_one_that_did_not_run_is_hard_at_most(tmp_path):
-    result = drill(tmp_path, "today", input=answers(":skip", "SELECT day count(*) FROM orders GROUP BY day", ORDERS,
-                                                    ":quit"))
+    result = drill(tmp_path, "today", "--topic", "sql",
+                   input=answers("SELECT day count(*) FROM orders GROUP BY day", ORDERS, ":quit"))
     assert result.exit_code == 0, result.output
     assert "rated hard" in result.output
     assert [(r.verdict, r.rating) for r in Store(tmp_path).reviews()] == [("correct", sched.HARD)]

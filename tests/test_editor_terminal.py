@@ -34,7 +34,7 @@ def test_enter_submits_a_number_and_a_command_but_not_a_line_of_sql(tmp_path):
 
 
 def test_a_command_typed_under_the_starter_code(tmp_path):
-    with Terminal(tmp_path, EDITOR_BANK, "today") as term:
+    with Terminal(tmp_path, EDITOR_BANK, "today", "--topic", "algorithms") as term:
         term.read_until(b"Pair with a given sum")
         term.type_at_prompt(b":hint\r")                   # under the starter, which the editor opened with
         term.read_until(b"Hint 1: Remember the values seen so far.")
@@ -42,6 +42,29 @@ def test_a_command_typed_under_the_starter_code(tmp_path):
         term.read_until(b"example 1: pair_sum([1, 2, 3], 5)")
         term.read_until(b"returned: None")
         term.type_at_prompt(b":skip\r")
-        term.read_until(b"Orders per day")
         assert term.quit(b":quit\r") == 0
     assert Store(tmp_path).reviews() == []
+
+
+def test_the_header_counts_the_drill_on_screen_and_quitting_at_the_rating_keeps_the_review(tmp_path):
+    with Terminal(tmp_path, FIXTURE_BANK, "today", "--topic", "probability") as term:
+        term.read_until(b"done 0 \xc2\xb7 due 0 \xc2\xb7 new 1")   # the one new drill is the one on screen
+        term.type_at_prompt(b"1/6\r")
+        term.read_until(b"1-4 to rate otherwise")
+        term.type_at_prompt(b"q\r")                                 # quit at the rating prompt
+        term.read_until(b"1 drill \xc2\xb7 1 correct (100%)")
+        assert term.finish() == 0
+    assert len(Store(tmp_path).reviews()) == 1
+
+
+def test_cram_offers_no_rating(tmp_path):
+    with Terminal(tmp_path, FIXTURE_BANK, "cram", "--topic", "probability") as term:
+        term.type_at_prompt(b"1/6\r")
+        term.read_until(b"Enter: next \xc2\xb7 q: quit")
+        term.type_at_prompt(b"2\r")                                 # not a rating here: asked again
+        term.type_at_prompt(b"q\r")
+        term.read_until(b"summary")
+        assert term.finish() == 0
+    text = term.text()
+    assert "rate otherwise" not in text and "picks up where you left off" not in text
+    assert "Stopped early; every answer so far is saved." in text

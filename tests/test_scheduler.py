@@ -90,9 +90,25 @@ def q(drill_id: str, difficulty: str = "easy") -> Question:
                     solution="1", difficulty=difficulty, content_hash="h")
 
 
-def test_new_drills_easy_first_topics_interleaved():
+def test_new_drills_easy_first_topics_in_proportion_to_their_size():
     qs = [q("sql/c", "hard"), q("sql/a", "medium"), q("sql/b", "easy"), q("prob/x", "hard"), q("prob/y", "easy")]
-    assert interleave_new(qs) == ["prob/y", "sql/b", "prob/x", "sql/a", "sql/c"]
+    assert interleave_new(qs) == ["sql/b", "prob/y", "sql/a", "prob/x", "sql/c"]
+
+
+def test_the_shipped_bank_shares_new_drills_by_topic_size_and_opens_on_a_short_one():
+    from collections import Counter
+
+    from drills.bank import bundled_bank, load_bank
+    from drills.session import day_order
+
+    questions = load_bank([bundled_bank()]).questions
+    first_fifty = Counter(questions[d].topic for d in interleave_new(questions.values())[:50])
+    sizes = Counter(q.topic for q in questions.values())
+    for topic, size in sizes.items():  # each topic's share of the first 50 is its share of the bank
+        assert abs(first_fifty[topic] - 50 * size / len(questions)) <= 1, (topic, first_fifty)
+    day_one = day_order([questions[d] for d in interleave_new(questions.values())[:10]])
+    assert questions[day_one[0]].time_target <= 60 and questions[day_one[0]].difficulty == "easy"
+    assert [questions[d].time_target for d in day_one] != sorted(q.time_target for q in questions.values())[:10]
 
 
 def record(store: Store, drill_id: str, rating: int, when: dt.datetime, settings=NOFUZZ, mode="today"):
