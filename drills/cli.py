@@ -369,13 +369,16 @@ def cram(obj: Ctx, topic, tag, kind, count: int, seed: int | None) -> None:
 @click.option("--seed", type=int, help="Make the round repeatable.")
 @click.option("--feedback", type=click.Choice(["end", "now"]), default="end", show_default=True,
               help="Verdicts at the end (as in an interview) or after each answer.")
-@click.option("--resume", is_flag=True, help="Continue the last interrupted round with the time it had left.")
-@click.option("--history", is_flag=True, help="List past rounds.")
+@click.option("--resume", "resume", is_flag=False, flag_value="last", default=None, metavar="[ID]",
+              help="Continue an interrupted round (the last one, or round ID) with the time it had left.")
+@click.option("--history", is_flag=True, help="List past rounds, unfinished ones too.")
 @click.option("--report", "report_id", type=int, metavar="ID", help="Show the report of round ID again.")
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="With --report: write it as HTML.")
 @click.pass_obj
 def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resume, history, report_id, html) -> None:
-    """A timed round like a technical screen, then a report of what to work on."""
+    """A timed round like a technical screen, then a report of what to work on.
+
+    Ctrl-C pauses the round; `drill mock --resume` continues it."""
     from drills import mock as rounds
     from drills import render
     from drills.judge import judge
@@ -390,8 +393,13 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
             click.echo("no mock rounds yet: `drill mock` starts one")
         for r in past:
             rep = r["report"]
-            score = f"{rep['correct']}/{rep['total']} ({rep['score']:g}%)" if rep else "unfinished (--resume)"
-            click.echo(f"{r['id']:>4}  {r['started_at'][:16].replace('T', ' ')}  {r['minutes']:g} min  {score}")
+            if rep is None:
+                score = f"unfinished: drill mock --resume {r['id']}"
+            elif not rep["answered"]:
+                score = "ended with nothing answered"
+            else:
+                score = f"{rep['correct']}/{rep['total']} ({rep['score']:g}%)"
+            say(f"{r['id']:>4}  {r['started_at'][:16].replace('T', ' ')}  {r['minutes']:g} min  {score}")
         return
     if report_id is not None:
         row = store.round(report_id)
@@ -407,16 +415,24 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
         return
     questions = obj.load().questions
     settings = obj.settings()
-    if resume:
-        row = store.round(status="running")
-        if row is None:
-            raise click.ClickException("no interrupted mock round to resume; `drill mock` starts one")
-        round_id = row["id"]
+    unfinished = [r["id"] for r in store.rounds() if r["status"] == "running"]
+    if resume is not None:
+        if resume == "last":
+            if not unfinished:
+                raise click.ClickException("no interrupted mock round to resume; `drill mock` starts one")
+            round_id = unfinished[-1]
+        else:
+            if not resume.isdigit() or int(resume) not in unfinished:
+                known = ", ".join(map(str, unfinished)) or "none"
+                raise click.ClickException(f"no interrupted mock round {resume}; unfinished rounds: {known}")
+            round_id = int(resume)
+        others = [str(i) for i in unfinished if i != round_id]
+        if others:
+            say(f"Note: also unfinished: round {', '.join(others)} (`drill mock --resume ID`).", err=True)
     else:
-        unfinished = store.round(status="running")
         if unfinished:
-            click.echo(f"Note: round {unfinished['id']} was interrupted; `drill mock --resume` continues it.",
-                       err=True)
+            say(f"Note: unfinished: round {', '.join(map(str, unfinished))}; `drill mock --resume "
+                f"{unfinished[-1]}` continues it.", err=True)
         plan = rounds.plan_round(questions, store, settings, utc_now(), minutes, count, topic or settings.topics, tag,
                                  difficulty, seed)
         round_id = store.start_round(iso(utc_now()), minutes, plan,
@@ -427,8 +443,9 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
     try:
         report = runner.run()
     except KeyboardInterrupt:
-        raise click.ClickException(f"round {round_id} saved with {render.clock(runner.left())} left; "
-                                   "`drill mock --resume` continues it") from None
+        click.echo(f"\nPaused round {round_id} with {render.clock(runner.left())} left; every answer is saved. "
+                   f"Resume with `drill mock --resume {round_id}`.")
+        return
     render.mock_report(render.console(), report)
 
 

@@ -48,7 +48,12 @@ REPORT_SCHEMA: dict = {
                 "message": _TEXT, "seconds": _SECONDS, "target": _SECONDS,
                 "solution": {"type": ["string", "null"], "maxLength": 1_000_000},
                 "explanation": {"type": ["string", "null"], "maxLength": 1_000_000},
-                "answer": {"type": ["string", "null"], "maxLength": 1_000_000}, "see_also": _TEXTS}}},
+                "answer": {"type": ["string", "null"], "maxLength": 1_000_000}, "see_also": _TEXTS,
+                "kind": {"type": "string", "maxLength": 20}}}},
+        "not_attempted": {"type": "array", "items": {
+            "type": "object", "required": ["id", "title"],
+            "properties": {"id": {"type": "string", "maxLength": 200},
+                           "title": {"type": "string", "maxLength": 1000}}}},
         "weakest_tags": {"type": "array", "items": {
             "type": "object", "required": ["tag", "correct", "total", "read", "practise"],
             "properties": {"tag": {"type": "string", "maxLength": 200}, "correct": _COUNT, "total": _COUNT,
@@ -108,7 +113,8 @@ def plan_round(questions: Mapping[str, Question], store: Store, settings: sched.
 
 class MockUI(Protocol):
     def notice(self, text: str) -> None: ...
-    def mock_overview(self, questions: list[Question], minutes: float, left_s: float, resumed: bool) -> None: ...
+    def mock_overview(self, questions: list[Question], minutes: float, left_s: float, resumed: bool,
+                      feedback: bool = False) -> None: ...
     def mock_question(self, q: Question, tables: list | None, index: int, total: int, left_s: float,
                       previous: str | None) -> None: ...
     def mock_answer(self, q: Question, previous: str | None, seconds_left: Callable[[], float]) -> str | None: ...
@@ -147,8 +153,10 @@ class MockRound(Drilling):
     def run(self) -> dict:
         """Ask until time is up, every drill is answered and the user is done, or they quit."""
         qs = [self.questions[d] for d in self.ids]
-        self.ui.mock_overview(qs, self.row["minutes"], self.left(), resumed=bool(self.row["answers"]))
+        self.ui.mock_overview(qs, self.row["minutes"], self.left(), resumed=bool(self.row["answers"]),
+                              feedback=self.feedback)
         queue = [d for d in self.ids if d not in self.answers]
+        quit_early = False
         try:
             while self.left() > 0:
                 if not queue:
@@ -165,6 +173,7 @@ class MockRound(Drilling):
                 outcome = self._visit(drill_id)
                 if outcome == "quit":
                     if self.ui.mock_confirm_quit():
+                        quit_early = True
                         break
                     queue.insert(0, drill_id)
                 elif outcome == "skip":
@@ -181,7 +190,9 @@ class MockRound(Drilling):
         self.store.set_used(self.id, min(self.used(), self.row["minutes"] * 60))
         if self.left() <= 0:
             self.ui.notice("Time is up.")
-        return finish(self.questions, self.store, self.settings, self.id, self.clock(), self.judge)
+            quit_early = False
+        return finish(self.questions, self.store, self.settings, self.id, self.clock(), self.judge,
+                      quit_early=quit_early)
 
     def _visit(self, drill_id: str) -> Any:
         q = self.questions[drill_id]
@@ -251,40 +262,48 @@ class MockRound(Drilling):
 
 
 def finish(questions: Mapping[str, Question], store: Store, settings: sched.Settings, round_id: int,
-           now: dt.datetime, judge: Callable[[Question, str], Verdict]) -> dict:
-    """Judge every answer, log each as a mock review (it feeds the schedule), write the report."""
+           now: dt.datetime, judge: Callable[[Question, str], Verdict], quit_early: bool = False) -> dict:
+    """Judge every answer, log each as a mock review (it feeds the schedule), write the report.
+
+    A round quit early reports only the drills answered: the others are named, not counted
+    as missed and not revealed."""
     row = store.round(round_id)
     results = []
     reviews = []
+    untouched = []
     for drill_id in row["drill_ids"]:
         q = questions.get(drill_id)
         if q is None:
             continue
         given = row["answers"].get(drill_id)
         if given is None or not given["answer"].strip():
-            results.append((q, None, 0.0))
+            if quit_early:
+                untouched.append({"id": q.id, "title": q.title})
+            else:
+                results.append((q, None, 0.0, None))
             continue
         try:
             verdict = judge(q, given["answer"])
         except DrillError as exc:
             verdict = Verdict("error", str(exc))
         seconds = given["seconds"]
-        results.append((q, verdict, seconds))
+        results.append((q, verdict, seconds, given["answer"]))
         rating = sched.rating_for(verdict.outcome, seconds, q.time_target)
         before = store.card(drill_id)
         after = sched.review(before, drill_id, rating, now, settings)
         reviews.append((Review(drill_id, iso(now), rating, rating, verdict.outcome, int(seconds * 1000),
                                given["answer"], "mock", q.content_hash), after, before))
-    report = build_report(row, results, store.rounds())
+    report = build_report(row, results, store.rounds(), untouched)
     store.finish_round(round_id, iso(now), report, reviews)
     return report
 
 
-def build_report(row: dict, results: list[tuple[Question, Verdict | None, float]], history: list[dict]) -> dict:
+def build_report(row: dict, results: list[tuple[Question, Verdict | None, float, str | None]], history: list[dict],
+                 untouched: list[dict] | None = None) -> dict:
     drills = []
     per_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     per_tag: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for q, verdict, seconds in results:
+    for q, verdict, seconds, answer in results:
         outcome = verdict.outcome if verdict else "unanswered"
         ok = outcome == "correct"
         per_topic[q.topic][0] += ok
@@ -297,6 +316,7 @@ def build_report(row: dict, results: list[tuple[Question, Verdict | None, float]
             "message": verdict.message if verdict else "Not answered.", "seconds": round(seconds, 1),
             "target": q.time_target, "solution": q.solution if not ok else None,
             "explanation": q.explanation if not ok else None, "see_also": list(q.see_also),
+            "kind": q.kind, "answer": answer,
         })
     correct = sum(d["outcome"] == "correct" for d in drills)
     answered = sum(d["outcome"] != "unanswered" for d in drills)
@@ -310,18 +330,21 @@ def build_report(row: dict, results: list[tuple[Question, Verdict | None, float]
                 reading += [link for link in d["see_also"] if link not in reading]
         weak.append({"tag": tag, "correct": per_tag[tag][0], "total": per_tag[tag][1], "read": reading[:3],
                      "practise": f"drill cram --tag {tag}"})
-    earlier = [r for r in history if r["status"] == "finished" and r["report"] and r["id"] != row["id"]]
+    earlier = [r for r in history if r["status"] == "finished" and r["report"] and r["id"] != row["id"]
+               and r["report"]["answered"] > 0]  # a round with no answer says nothing about progress
     trend = [{"id": r["id"], "started_at": r["started_at"], "score": r["report"]["score"],
               "seconds_per_drill": r["report"]["seconds_per_drill"]} for r in earlier]
     timed = [d["seconds"] for d in drills if d["outcome"] != "unanswered"]
     score = round(100 * correct / len(drills), 1) if drills else 0.0
-    trend.append({"id": row["id"], "started_at": row["started_at"], "score": score,
-                  "seconds_per_drill": round(statistics.mean(timed), 1) if timed else None})
+    now = {"id": row["id"], "started_at": row["started_at"], "score": score,
+           "seconds_per_drill": round(statistics.mean(timed), 1) if timed else None}
+    if answered:
+        trend.append(now)
     return {
         "round": row["id"], "started_at": row["started_at"], "minutes": row["minutes"],
         "used_s": round(min(row["used_s"], row["minutes"] * 60), 1),
         "correct": correct, "answered": answered, "total": len(drills), "score": score,
-        "seconds_per_drill": trend[-1]["seconds_per_drill"],
+        "seconds_per_drill": now["seconds_per_drill"], "not_attempted": untouched or [],
         "per_topic": {t: {"correct": c, "total": n} for t, (c, n) in sorted(per_topic.items())},
         "drills": drills, "weakest_tags": weak, "trend": trend,
     }

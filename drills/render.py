@@ -484,7 +484,8 @@ def clock(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def mock_overview(out: Any, questions: list, minutes: float, left_s: float, resumed: bool) -> None:
+def mock_overview(out: Any, questions: list, minutes: float, left_s: float, resumed: bool,
+                  feedback: bool = False) -> None:
     from rich.rule import Rule
 
     what = "Resuming the mock round" if resumed else "Mock round"
@@ -492,7 +493,8 @@ def mock_overview(out: Any, questions: list, minutes: float, left_s: float, resu
                    style="bold"))
     for i, q in enumerate(questions, 1):
         line(out, f"  {i}. {q.title}  ", (f"{q.topic} · {q.difficulty} · target {q.time_target}s", "dim"))
-    out.print("[dim]No verdicts until the end, as in an interview.[/]")
+    out.print(plain("Each verdict right after the answer." if feedback else
+                    "No verdicts until the end, as in an interview.", "dim"))
 
 
 def mock_question(out: Any, q: Question, tables: list | None, index: int, total: int, left_s: float,
@@ -518,6 +520,10 @@ def mock_report(out: Any, r: dict) -> None:
     from rich.table import Table
 
     out.print(Rule(f"Mock round {r['round']} · {r['started_at'][:16].replace('T', ' ')} UTC", style="bold"))
+    if not r["answered"]:
+        out.print("The round ended before any drill was answered: nothing to judge, and it does not count in "
+                  "your trend.")
+        return
     out.print(f"[bold]Score: {r['correct']}/{r['total']} ({r['score']:g}%)[/] · answered {r['answered']} · "
               f"time used {clock(r['used_s'])} of {minutes_(r['minutes'])}")
     topics = Table(box=None, header_style="bold", pad_edge=False)
@@ -538,8 +544,14 @@ def mock_report(out: Any, r: dict) -> None:
     for d in missed:
         out.print(Rule(plain(f"missed: {d['title']}"), style="dim"))
         out.print(plain(d["message"]))
+        if d.get("answer"):
+            out.print(plain("Your answer", "bold"))
+            out.print(code(d["answer"], d.get("kind", "")))
         reference(out, d.get("kind", ""), d["solution"] or "")
         explanation(out, d["explanation"] or "", ())
+    if r.get("not_attempted"):
+        line(out, (f"Not attempted ({len(r['not_attempted'])}): ", "bold"),
+             ", ".join(d["title"] for d in r["not_attempted"]))
     if r["weakest_tags"]:
         out.print(Rule("what to work on", style="bold"))
         for w in r["weakest_tags"]:

@@ -69,8 +69,9 @@ class PlainUI:
 
 
     # mock rounds
-    def mock_overview(self, questions: list[Question], minutes: float, left_s: float, resumed: bool) -> None:
-        render.mock_overview(self.out, questions, minutes, left_s, resumed)
+    def mock_overview(self, questions: list[Question], minutes: float, left_s: float, resumed: bool,
+                      feedback: bool = False) -> None:
+        render.mock_overview(self.out, questions, minutes, left_s, resumed, feedback)
         self.out.print(f"End each answer with a line '{END_OF_ANSWER}'. :skip moves on, :goto N revisits "
                        "drill N, :quit ends the round early.")
 
@@ -82,7 +83,7 @@ class PlainUI:
         return self._block()
 
     def mock_confirm_quit(self) -> bool:
-        self.out.print("End the round now? Unanswered drills count as missed. yes or no, then '---'.")
+        self.out.print("End the round now? The report covers the drills you answered. yes or no, then '---'.")
         text = self._block()
         return text is None or text.strip().lower() in ("y", "yes")
 
@@ -177,8 +178,9 @@ class TerminalUI(PlainUI):
     def show_tables(self, q: Question, tables: list) -> None:
         render.tables(self.out, tables)
 
-    def mock_overview(self, questions: list[Question], minutes: float, left_s: float, resumed: bool) -> None:
-        render.mock_overview(self.out, questions, minutes, left_s, resumed)
+    def mock_overview(self, questions: list[Question], minutes: float, left_s: float, resumed: bool,
+                      feedback: bool = False) -> None:
+        render.mock_overview(self.out, questions, minutes, left_s, resumed, feedback)
 
     def mock_question(self, q: Question, tables: list | None, index: int, total: int, left_s: float,
                       previous: str | None) -> None:
@@ -214,7 +216,7 @@ class TerminalUI(PlainUI):
         from prompt_toolkit.shortcuts import confirm
 
         try:
-            return confirm("End the round now? Unanswered drills count as missed.")
+            return confirm("End the round now? The report covers the drills you answered.")
         except (EOFError, KeyboardInterrupt):
             return True
 

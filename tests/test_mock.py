@@ -131,7 +131,30 @@ def test_quitting_early_asks_and_still_reports(tmp_path, questions):
     clock = Clock(T0)
     ui = TimedUI(answers("1/6", ":quit", "no", RUNNING, ":quit", "yes"), clock, [10] * 6)
     report = MockRound(questions, store, ui, SETTINGS, round_id, clock=clock).run()
-    assert [d["outcome"] for d in report["drills"]] == ["correct", "correct", "unanswered"]
+    # quit early: the report covers the drills answered; the third is named, not counted or revealed
+    assert [d["outcome"] for d in report["drills"]] == ["correct", "correct"]
+    assert (report["correct"], report["total"], report["score"]) == (2, 2, 100.0)
+    assert report["not_attempted"] == [{"id": "sql/top-earner", "title": "Top earner per department"}]
+    assert len(store.reviews(mode="mock")) == 2
+
+
+def test_quitting_before_any_answer_is_left_out_of_the_trend(tmp_path, questions):
+    store = Store(tmp_path)
+    clock = Clock(T0)
+    first = new_round(store, questions, 10, PLAN)
+    MockRound(questions, store, TimedUI(answers("1/11", ":quit", "yes"), clock, [10] * 3), SETTINGS, first,
+              clock=clock).run()
+    empty = new_round(store, questions, 10, PLAN)
+    report = MockRound(questions, store, TimedUI(answers(":quit", "yes"), clock, [10] * 2), SETTINGS, empty,
+                       clock=clock).run()
+    assert (report["answered"], report["drills"], len(report["not_attempted"])) == (0, [], 3)
+    assert [t["id"] for t in report["trend"]] == [first]
+    third = new_round(store, questions, 10, PLAN)
+    report = MockRound(questions, store, TimedUI(answers("1/6", ":quit", "yes"), clock, [10] * 3), SETTINGS, third,
+                       clock=clock).run()
+    assert [t["id"] for t in report["trend"]] == [first, third]
+    out = cli_run(tmp_path, "mock", "--report", str(empty)).output
+    assert "ended before any drill was answered" in out and "Reference" not in out
 
 
 def test_feedback_now_shows_verdicts_during_the_round(tmp_path, questions, capsys):
@@ -149,7 +172,7 @@ def test_trend_compares_with_earlier_rounds(tmp_path, questions):
         clock = Clock(T0)
         rid = new_round(store, questions, 10, PLAN)
         report = MockRound(questions, store, TimedUI(script, clock, [20, 1, 1]), SETTINGS, rid, clock=clock).run()
-    assert [t["score"] for t in report["trend"]] == [0.0, 33.3]
+    assert [t["score"] for t in report["trend"]] == [0.0, 100.0]  # each counts the drills answered
 
 
 def cli_run(home, *args, input=None):
@@ -161,13 +184,13 @@ def test_cli_round_history_report_and_html(tmp_path):
     result = cli_run(tmp_path, "mock", "--seed", "1", "--count", "3", input=answers("1/11", ":quit", "yes"))
     assert result.exit_code == 0, result.output
     assert "Mock round: 3 drills" in result.output
-    assert "Score: 0/3 (0%)" in result.output
+    assert "Score: 0/1 (0%)" in result.output
     assert "what to work on" in result.output
     assert "practise: drill cram --tag" in result.output
     history = cli_run(tmp_path, "mock", "--history").output
-    assert history.startswith("   1  ") and "0/3 (0%)" in history
+    assert history.startswith("   1  ") and "0/1 (0%)" in history
     again = cli_run(tmp_path, "mock", "--report", "1").output
-    assert "Score: 0/3 (0%)" in again
+    assert "Score: 0/1 (0%)" in again
     page = tmp_path / "round.html"
     assert cli_run(tmp_path, "mock", "--report", "1", "--html", str(page)).exit_code == 0
     html = page.read_text()
@@ -209,3 +232,48 @@ def test_resume_after_sigkill(tmp_path, questions):
     assert "Score: 3/3 (100%)" in result.output
     assert Store(tmp_path).round(row["id"])["status"] == "finished"
     assert len(Store(tmp_path).reviews(mode="mock")) == 3
+
+
+def interrupted_round(home) -> str:
+    """Start a round in a process, press Ctrl-C while it waits for an answer; its output."""
+    out = home / f"out{time.monotonic_ns()}.txt"
+    with open(out, "w") as sink:
+        proc = spawn(home, "mock", "--count", "2", "--topic", "sql", stdin=subprocess.PIPE, stdout=sink,
+                     stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 30
+        while "Answer" not in out.read_text() and "End each answer" not in out.read_text():
+            assert time.monotonic() < deadline, out.read_text()
+            time.sleep(0.05)
+        time.sleep(0.2)
+        os.kill(proc.pid, signal.SIGINT)
+        proc.wait(30)
+        proc.stdin.close()
+    assert proc.returncode == 0, out.read_text()
+    return out.read_text()
+
+
+def test_ctrl_c_pauses_quietly_and_any_unfinished_round_can_be_resumed(tmp_path):
+    first = interrupted_round(tmp_path)
+    assert "Paused round 1 with" in first and "Resume with `drill mock --resume 1`." in first
+    assert "Traceback" not in first and "Error" not in first
+    second = interrupted_round(tmp_path)
+    assert "Note: unfinished: round 1; `drill mock --resume 1` continues it." in second
+    history = cli_run(tmp_path, "mock", "--history").output.splitlines()
+    assert [x.split("  ")[-1] for x in history] == ["unfinished: drill mock --resume 1",
+                                                     "unfinished: drill mock --resume 2"]
+    assert cli_run(tmp_path, "mock", "--resume", "7").output == \
+        "Error: no interrupted mock round 7; unfinished rounds: 1, 2\n"
+    resumed = cli_run(tmp_path, "mock", "--resume", "1", input=answers(":quit", "yes"))
+    assert resumed.exit_code == 0
+    assert "Note: also unfinished: round 2" in resumed.stderr
+    assert Store(tmp_path).round(1)["status"] == "finished" and Store(tmp_path).round(2)["status"] == "running"
+
+
+def test_feedback_now_says_so_and_the_report_shows_the_answer_by_the_reference(tmp_path):
+    result = cli_run(tmp_path, "mock", "--count", "1", "--topic", "probability", "--feedback", "now",
+                     input=answers("1/11"))
+    assert "Each verdict right after the answer." in result.output
+    assert "No verdicts until the end" not in result.output
+    report = result.output[result.output.index("missed: Sum of seven"):]
+    assert [x.strip() for x in report[report.index("Your answer"):].splitlines()[:4]] == [
+        "Your answer", "1/11", "Reference", "1/6"]
