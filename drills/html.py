@@ -18,8 +18,36 @@ border-bottom:1px solid #eef}th{font-weight:600;background:#f1f3f8}
 .correct{color:#1a7f37}.wrong,.error,.timeout,.unanswered{color:#b42318}.slow{color:#b54708}
 pre{background:#f1f3f8;padding:.6rem;border-radius:6px;overflow:auto;white-space:pre-wrap}
 .card{background:#fff;border:1px solid #e3e6ef;border-radius:8px;padding:.8rem 1rem;margin:.8rem 0}
-code{background:#f1f3f8;padding:0 .3rem;border-radius:4px}
+code{background:#f1f3f8;padding:0 .3rem;border-radius:4px}pre code{padding:0;background:none}
+svg{max-width:100%;height:auto}.scroll{overflow-x:auto}a{overflow-wrap:anywhere}.label{font-weight:600;margin-top:.6rem}
+@media (max-width:600px){body{margin:1rem auto;padding:0 .6rem;font-size:14px}th,td{padding:.2rem .35rem}
+.big{font-size:1.9rem}h1{font-size:1.35rem}}
 """
+
+
+def markdown(text: str) -> str:
+    """Drill prose as HTML: CommonMark with raw HTML escaped, unsafe links refused."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).render(text or "")
+
+
+def code(text: str, kind: str) -> str:
+    """Code highlighted as in the terminal (inline styles: the page stays self-contained)."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+
+    from drills.render import CODE_LEXERS
+
+    if kind not in CODE_LEXERS:
+        return f"<pre>{escape(text or '')}</pre>"
+    return highlight(text or "", get_lexer_by_name(CODE_LEXERS[kind]), HtmlFormatter(noclasses=True, nobackground=True))
+
+
+def _table(head: str, rows: str) -> str:
+    return f'<div class="scroll"><table>{head}{rows}</table></div>'
+
 
 
 def page(title: str, body: str) -> str:
@@ -52,8 +80,8 @@ def line_chart(points: list[tuple[str, float]], width: int = 640, height: int = 
     dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#3056d3"><title>{escape(label)}: {v:g}{unit}'
                    f'</title></circle><text x="{x:.1f}" y="{height - 10}" font-size="11" text-anchor="middle" '
                    f'fill="#667">{escape(label)}</text>' for (x, y), (label, v) in zip(xy, points, strict=True))
-    return (f'<svg width="{width}" height="{height}" role="img" aria-label="chart">{grid}'
-            f'<polyline points="{line}" fill="none" stroke="#3056d3" stroke-width="2"/>{dots}</svg>')
+    return _svg(width, height, "chart", f'{grid}<polyline points="{line}" fill="none" stroke="#3056d3" '
+                f'stroke-width="2"/>{dots}')
 
 
 def bar_chart(points: list[tuple[str, float]], width: int = 640, height: int = 180) -> str:
@@ -71,32 +99,60 @@ def bar_chart(points: list[tuple[str, float]], width: int = 640, height: int = 1
         f'<text x="{left + i * bw + bw / 2:.1f}" y="{height - 10}" font-size="10" text-anchor="middle" '
         f'fill="#667">{escape(label)}</text>'
         for i, (label, v) in enumerate(points))
-    return f'<svg width="{width}" height="{height}" role="img" aria-label="chart">{bars}</svg>'
+    return _svg(width, height, "chart", bars)
 
 
-def heatmap(days: list[dict], cell: int = 14) -> str:
-    """Reviews per day: weeks as columns, Monday on top, GitHub-style."""
+SHADES = ["#ebedf0", "#c6dbf7", "#8fb6ef", "#4a86e0", "#1f4fa8"]
+
+
+def heatmap(days: list[dict], months: list[dict] | None = None, cell: int = 14) -> str:
+    """Reviews per day: weeks as columns, Monday on top, month names above, a legend below."""
     if not days:
         return ""
-    top = max(d["reviews"] for d in days) or 1
-    shades = ["#ebedf0", "#c6dbf7", "#8fb6ef", "#4a86e0", "#1f4fa8"]
     first = dt.date.fromisoformat(days[0]["date"])
+    top = 16  # room for the month names
     cells = []
     for d in days:
         day = dt.date.fromisoformat(d["date"])
         col, row = (day - first).days // 7, day.weekday()
-        level = 0 if d["reviews"] == 0 else 1 + min(3, int(4 * d["reviews"] / (top + 1)))
-        cells.append(f'<rect x="{30 + col * (cell + 3)}" y="{row * (cell + 3)}" width="{cell}" height="{cell}" '
-                     f'rx="2" fill="{shades[level]}"><title>{d["date"]}: {plural(d["reviews"], "review")}'
-                     '</title></rect>')
-    labels = "".join(f'<text x="0" y="{r * (cell + 3) + cell - 3}" font-size="10" fill="#667">{name}</text>'
+        cells.append(f'<rect x="{30 + col * (cell + 3)}" y="{top + row * (cell + 3)}" width="{cell}" '
+                     f'height="{cell}" rx="2" fill="{SHADES[d["level"]]}"><title>{d["date"]}: '
+                     f'{plural(d["reviews"], "review")}</title></rect>')
+    labels = "".join(f'<text x="0" y="{top + r * (cell + 3) + cell - 3}" font-size="10" fill="#667">{name}</text>'
                      for r, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")))
+    kept: list[dict] = []
+    for m in months or []:
+        if kept and m["week"] - kept[-1]["week"] < 2:  # too close: the first, partial month gives way
+            if kept[-1]["week"] != 0:
+                continue
+            kept.pop()
+        kept.append(m)
+    labels += "".join(f'<text x="{30 + m["week"] * (cell + 3)}" y="11" font-size="10" fill="#667">'
+                      f'{escape(m["label"])}</text>' for m in kept)
     weeks = (len(days) + first.weekday() + 6) // 7
-    return (f'<svg width="{40 + weeks * (cell + 3)}" height="{7 * (cell + 3)}" role="img" '
-            f'aria-label="reviews per day">{labels}{"".join(cells)}</svg>')
+    width, bottom = 40 + weeks * (cell + 3), top + 7 * (cell + 3)
+    legend = f'<text x="30" y="{bottom + 14}" font-size="10" fill="#667">less</text>' + "".join(
+        f'<rect x="{58 + i * (cell + 3)}" y="{bottom + 3}" width="{cell}" height="{cell}" rx="2" fill="{shade}"/>'
+        for i, shade in enumerate(SHADES)) + \
+        f'<text x="{62 + len(SHADES) * (cell + 3)}" y="{bottom + 14}" font-size="10" fill="#667">more</text>'
+    return _svg(width, bottom + 22, "reviews per day", f'{labels}{"".join(cells)}{legend}')
+
+
+def _svg(width: float, height: float, label: str, body: str) -> str:
+    """A chart that keeps its proportions and shrinks to a narrow (phone) window."""
+    return (f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label="{label}">{body}</svg>')
+
+
+DRILLS_HEAD = "<tr><th>#</th><th>drill</th><th>result</th><th>time</th><th>target</th></tr>"
 
 
 def mock_page(r: dict) -> str:
+    head = (f"<h1>Mock round {r['round']}</h1><p class=\"muted\">{escape(r['started_at'][:16].replace('T', ' '))} "
+            f"UTC · {r['minutes']:g} minutes · time used {_clock(r['used_s'])}</p>")
+    if not r["answered"]:
+        return page(f"drill mock round {r['round']}", head + "<p>The round ended before any drill was answered: "
+                    "nothing to judge, and it does not count in the trend.</p>")
     rows = "".join(
         f'<tr><td>{i}</td><td>{escape(d["title"])}<br><span class="muted">{escape(d["id"])}</span></td>'
         f'<td class="{escape(d["outcome"])}">{escape(d["outcome"])}</td>'
@@ -107,22 +163,26 @@ def mock_page(r: dict) -> str:
                      for t, v in r["per_topic"].items())
     missed = "".join(
         f'<div class="card"><strong>{escape(d["title"])}</strong> <span class="muted">{escape(d["id"])}</span>'
-        f'<p>{escape(d["message"])}</p><div>Reference</div><pre>{escape(d["solution"] or "")}</pre>'
-        f'<div>Explanation</div><p>{escape(d["explanation"] or "")}</p></div>'
+        f'<p>{escape(d["message"])}</p>'
+        + (f'<div class="label">Your answer</div>{code(d["answer"], d.get("kind", ""))}' if d.get("answer") else "")
+        + '<div class="label">Reference</div>'
+        + (markdown(d["solution"]) if d.get("kind") == "recall" else code(d["solution"] or "", d.get("kind", "")))
+        + f'<div class="label">Explanation</div>{markdown(d["explanation"] or "")}</div>'
         for d in r["drills"] if d["outcome"] != "correct")
+    untouched = r.get("not_attempted") or []
+    if untouched:
+        missed += ("<p>Not attempted: " + ", ".join(escape(d["title"]) for d in untouched) + ".</p>")
     weak = "".join(
         f'<div class="card"><strong>{escape(w["tag"])}</strong>: {w["correct"]}/{w["total"]} right. '
         f'Practise: <code>{escape(w["practise"])}</code><ul>'
         + "".join(f'<li><a href="{escape(link)}">{escape(link)}</a></li>' for link in w["read"])
         + "</ul></div>" for w in r["weakest_tags"])
     trend = line_chart([(f"#{t['id']}", t["score"]) for t in r["trend"]])
-    body = (f"<h1>Mock round {r['round']}</h1><p class=\"muted\">{escape(r['started_at'][:16].replace('T', ' '))} "
-            f"UTC · {r['minutes']:g} minutes · time used {_clock(r['used_s'])}</p>"
-            f"<div class=\"big\">{r['correct']}/{r['total']} <span class=\"muted\">({r['score']:g}%)</span></div>"
-            f"<h2>Scores over time</h2>{trend}"
-            f"<h2>By topic</h2><table><tr><th>topic</th><th>correct</th></tr>{topics}</table>"
-            f"<h2>Drills</h2><table><tr><th>#</th><th>drill</th><th>result</th><th>time</th><th>target</th></tr>"
-            f"{rows}</table><h2>What to work on</h2>{weak or '<p>Nothing missed. Well done.</p>'}"
+    body = (f"{head}<div class=\"big\">{r['correct']}/{r['total']} <span class=\"muted\">({r['score']:g}%)</span>"
+            f"</div><h2>Scores over time</h2>{trend}"
+            f"<h2>By topic</h2>{_table('<tr><th>topic</th><th>correct</th></tr>', topics)}"
+            f"<h2>Drills</h2>{_table(DRILLS_HEAD, rows)}"
+            f"<h2>What to work on</h2>{weak or '<p>Nothing missed. Well done.</p>'}"
             f"<h2>Missed drills</h2>{missed or '<p>None.</p>'}")
     return page(f"drill mock round {r['round']}", body)
 
@@ -131,23 +191,28 @@ def stats_page(s: dict) -> str:
     if s.get("empty"):
         return page("drill stats", "<h1>drill stats</h1><p>No reviews yet: run <code>drill today</code>.</p>")
     ret = s["retention_30d"]
-    true = f"{ret['true']:.0%}" if ret["true"] is not None else "-"
+    if ret["true"] is not None:
+        retention = (f"<div class=\"big\">{ret['true']:.0%}</div><p class=\"muted\">of "
+                     f"{plural(ret['reviews'], 'review')} of known drills; desired retention {ret['desired']:.0%}</p>")
+    else:
+        retention = (f"<p class=\"muted\">Shown after {ret.get('needed', 20)} reviews of known drills "
+                     f"({ret['reviews']} so far): fewer say little.</p>")
 
     def table(rows: list[dict], title: str) -> str:
         body = "".join(
             f"<tr><td>{escape(r['name'])}</td><td>{r['reviews']}</td><td>{r['accuracy']:.0%}</td>"
             f"<td>{_clock(r['median_seconds'])} / {_clock(r['median_target'])}</td>"
             f"<td>{r['mature']} of {r['drills_in_bank']}</td></tr>" for r in rows)
-        return (f"<h2>By {title}</h2><table><tr><th>{title}</th><th>reviews</th><th>accuracy</th>"
-                f"<th>median time / target</th><th>mature drills</th></tr>{body}</table>")
+        return f"<h2>By {title}</h2>" + _table(
+            f"<tr><th>{title}</th><th>reviews</th><th>accuracy</th><th>median time / target</th>"
+            "<th>mature drills</th></tr>", body)
 
     leeches = "".join(f"<li>{escape(x['id'])}: failed {x['failures']} times</li>" for x in s["leeches"])
     body = (f"<h1>drill stats</h1><p class=\"muted\">{plural(s['reviews'], 'review')} · streak "
             f"{plural(s['streak'], 'day')} · {s['drills']['seen']} of {s['drills']['in_bank']} drills seen, "
             f"{s['drills']['mature']} mature</p>"
-            f"<h2>Reviews per day, last 26 weeks</h2>{heatmap(s['heatmap'])}"
-            f"<h2>Retention, last 30 days</h2><div class=\"big\">{true}</div><p class=\"muted\">of {ret['reviews']} "
-            f"reviews of known drills; desired retention {ret['desired']:.0%}</p>"
+            f"<h2>Reviews per day, last 26 weeks</h2>{heatmap(s['heatmap'], s.get('heatmap_months'))}"
+            f"<h2>Retention, last 30 days</h2>{retention}"
             f"<h2>Due in the next 14 days</h2>"
             f"{bar_chart([(d['date'][5:], d['due']) for d in s['forecast']])}"
             f"{table(s['topics'], 'topic')}{table(s['tags'][:25], 'tag')}"

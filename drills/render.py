@@ -573,23 +573,41 @@ def stats(out: Any, s: dict) -> None:
     if s.get("empty"):
         out.print("No reviews yet. Start with `drill today`: it brings due reviews and a few new drills each day.")
         return
-    shades = " ░▒▓█"
+    shades = "·░▒▓█"
     days = s["heatmap"]
-    top = max(d["reviews"] for d in days) or 1
     first = dt.date.fromisoformat(days[0]["date"])
-    grid = [[" "] * ((len(days) + 6) // 7) for _ in range(7)]
+    weeks = (len(days) + 6) // 7
+    grid = [[" "] * weeks for _ in range(7)]
     for d in days:
         day = dt.date.fromisoformat(d["date"])
-        level = 0 if d["reviews"] == 0 else 1 + min(3, int(4 * d["reviews"] / (top + 1)))
-        grid[day.weekday()][(day - first).days // 7] = shades[level] if level else "·"
-    out.print(f"[bold]Reviews per day, last 26 weeks[/] [dim](darker is more; most in a day: {top})[/]")
+        grid[day.weekday()][(day - first).days // 7] = shades[d["level"]]
+    months = [" "] * (weeks + 3)
+    placed: list[int] = []
+    for m in s.get("heatmap_months", []):
+        w = m["week"]
+        if placed and w - placed[-1] < 4:
+            if placed[-1] != 0:
+                continue
+            months[0:3] = "   "  # the first, partial month gives way to the next
+            placed.pop()
+        months[w:w + 3] = m["label"]
+        placed.append(w)
+    out.print(plain("Reviews per day, last 26 weeks", "bold"))
+    out.print(plain("     " + "".join(months).rstrip(), "dim"))
     for name, row in zip(("Mon", "", "Wed", "", "Fri", "", "Sun"), grid, strict=True):
         out.print(f"{name:>4} " + "".join(row), markup=False)
+    most = max(d["reviews"] for d in days)
+    out.print(plain(f"     less {' '.join(shades)} more (most in a day: {most})", "dim"))
     ret = s["retention_30d"]
-    true = f"{ret['true']:.0%}" if ret["true"] is not None else "-"
-    out.print(f"\nstreak: {plural(s['streak'], 'day')} · retention (30 days): {true} of "
-              f"{plural(ret['reviews'], 'review')}, desired {ret['desired']:.0%} · drills seen {s['drills']['seen']}/"
-              f"{s['drills']['in_bank']}, mature {s['drills']['mature']}")
+    if ret["true"] is not None:
+        retention = f"retention (30 days): {ret['true']:.0%} of {plural(ret['reviews'], 'review')}, desired " \
+                    f"{ret['desired']:.0%}"
+    else:
+        retention = f"retention (30 days): shown after {ret.get('needed', 20)} reviews of known drills " \
+                    f"({ret['reviews']} so far)"
+    out.print()
+    out.print(plain(f"streak: {plural(s['streak'], 'day')} · {retention} · drills seen {s['drills']['seen']}/"
+                    f"{s['drills']['in_bank']}, mature {s['drills']['mature']}"))
     most = max(d["due"] for d in s["forecast"]) or 1
     out.print("\n[bold]Due in the next 14 days[/]")
     for d in s["forecast"]:

@@ -16,6 +16,7 @@ from drills.store import Store
 
 HEATMAP_WEEKS = 26
 MATURE_DAYS = 21
+MIN_RETENTION_REVIEWS = 20  # fewer reviews of known drills than this make a retention figure noise
 
 
 def compute(questions: Mapping[str, Question], store: Store, settings: sched.Settings, now: dt.datetime) -> dict:
@@ -33,6 +34,12 @@ def compute(questions: Mapping[str, Question], store: Store, settings: sched.Set
     heatmap = [{"date": (first + dt.timedelta(days=i)).isoformat(),
                 "reviews": per_day.get((first + dt.timedelta(days=i)).isoformat(), 0)}
                for i in range((today - first).days + 1)]
+    top = max(d["reviews"] for d in heatmap) or 1
+    for d in heatmap:  # 0 for none, then 1 to 4 by the share of the busiest day
+        d["level"] = 0 if d["reviews"] == 0 else 1 + min(3, int(4 * d["reviews"] / (top + 1)))
+    months = [{"week": w, "label": (first + dt.timedelta(weeks=w)).strftime("%b")}
+              for w in range(HEATMAP_WEEKS)
+              if w == 0 or (first + dt.timedelta(weeks=w)).month != (first + dt.timedelta(weeks=w - 1)).month]
 
     month_ago = iso(now - dt.timedelta(days=30))
     kept, asked = store.db.execute(
@@ -83,8 +90,9 @@ def compute(questions: Mapping[str, Question], store: Store, settings: sched.Set
         "today": today.isoformat(),
         "streak": streak(store, settings, now),
         "heatmap": heatmap,
-        "retention_30d": {"true": round(kept / asked, 3) if asked else None, "reviews": asked,
-                          "desired": settings.desired_retention},
+        "heatmap_months": months,  # the week (column) each month's label starts at
+        "retention_30d": {"true": round(kept / asked, 3) if asked >= MIN_RETENTION_REVIEWS else None,
+                          "reviews": asked, "desired": settings.desired_retention, "needed": MIN_RETENTION_REVIEWS},
         "forecast": [{"date": d.isoformat(), "due": n} for d, n in forecast(store, questions, settings, now, 14)],
         "drills": {"in_bank": len(questions), "seen": len([d for d in cards if d in questions]),
                    "mature": len([d for d in mature if d in questions])},

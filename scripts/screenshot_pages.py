@@ -4,7 +4,8 @@
     python scripts/screenshot_pages.py OUTDIR        # needs Debian's `chromium` package
 
 Builds a small demo store on the test fixture bank (a finished mock round and a month of
-reviews), writes mock.html and stats.html, and saves mock.png and stats.png beside them.
+reviews), writes mock.html and stats.html, and saves a desktop-width and a phone-width
+screenshot of each beside them (mock.png, mock-phone.png, stats.png, stats-phone.png).
 Exits non-zero when Chromium fails to load a page or to write its screenshot.
 """
 
@@ -33,7 +34,8 @@ from drills.ui import PlainUI  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures" / "bank"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--hide-scrollbars", "--window-size=1100,1400"]
+                  "--hide-scrollbars"]
+WIDTHS = {"": "1100,1400", "-phone": "390,2400"}  # a desktop window and a phone held upright
 
 
 def demo_pages(home: Path) -> dict[str, str]:
@@ -51,7 +53,8 @@ def demo_pages(home: Path) -> dict[str, str]:
                                 rng.randint(20_000, 150_000), "x", "today", "h"),
                          sched.review(before, drill_id, rating, when, settings), before)
     plan = ["probability/two-dice-seven", "sql/running-total", "sql/top-earner"]
-    for script in ("1/11\n---\n:quit\n---\nyes\n---\n", "1/6\n---\n:quit\n---\nyes\n---\n"):
+    running = "SELECT day, sum(amount) OVER (ORDER BY day DESC) AS total FROM sales ORDER BY day"
+    for script in ("1/6\n---\n:quit\n---\nyes\n---\n", f"1/11\n---\n{running}\n---\n:quit\n---\nyes\n---\n"):
         round_id = store.start_round(now.isoformat(), 10, plan, {"feedback": "end"})
         report = MockRound(questions, store, PlainUI(io.StringIO(script), console=_quiet()), settings,
                            round_id).run()
@@ -76,15 +79,16 @@ def main() -> int:
         for name, html in pages.items():
             page = out / f"{name}.html"
             page.write_text(html, encoding="utf-8")
-            shot = out / f"{name}.png"
-            shot.unlink(missing_ok=True)
-            run = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile-{name}",
-                                  f"--screenshot={shot}", page.resolve().as_uri()],
-                                 capture_output=True, text=True, timeout=120)
-            if run.returncode != 0 or not shot.exists() or shot.stat().st_size < 5000:
-                print(f"{name}: Chromium failed ({run.returncode}): {run.stderr[-2000:]}", file=sys.stderr)
-                return 1
-            print(f"{shot} ({shot.stat().st_size // 1024} KiB)")
+            for suffix, size in WIDTHS.items():
+                shot = out / f"{name}{suffix}.png"
+                shot.unlink(missing_ok=True)
+                run = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--window-size={size}",
+                                      f"--user-data-dir={tmp}/profile-{name}{suffix}", f"--screenshot={shot}",
+                                      page.resolve().as_uri()], capture_output=True, text=True, timeout=120)
+                if run.returncode != 0 or not shot.exists() or shot.stat().st_size < 5000:
+                    print(f"{name}: Chromium failed ({run.returncode}): {run.stderr[-2000:]}", file=sys.stderr)
+                    return 1
+                print(f"{shot} ({shot.stat().st_size // 1024} KiB)")
     return 0
 
 

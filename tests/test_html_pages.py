@@ -18,6 +18,7 @@ def test_pages_render_in_headless_chromium(tmp_path):
     run = subprocess.run([sys.executable, str(ROOT / "scripts" / "screenshot_pages.py"), str(tmp_path)],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
-    for name in ("mock", "stats"):
+    for name in ("mock", "stats", "mock-phone", "stats-phone"):
         assert (tmp_path / f"{name}.png").stat().st_size > 5000
+    for name in ("mock", "stats"):
         assert (tmp_path / f"{name}.html").read_text().startswith("<!doctype html>")

@@ -56,8 +56,10 @@ def test_figures_match_the_store(tmp_path):
     days = {d["date"]: d["reviews"] for d in s["heatmap"]}
     assert days["2026-03-18"] == 3 and days["2026-03-16"] == 1 and days["2026-03-08"] == 1
     assert sum(days.values()) == 6
-    # retention: reviews of known cards (state 2 before) in today/mock mode: 2 kept of 3
-    assert s["retention_30d"] == {"true": round(2 / 3, 3), "reviews": 3, "desired": 0.9}
+    # retention: reviews of known cards (state 2 before) in today/mock mode: 2 kept of 3, too few to show
+    assert s["retention_30d"] == {"true": None, "reviews": 3, "desired": 0.9, "needed": 20}
+    assert [d["level"] for d in s["heatmap"][-3:]] == [2, 0, 4]
+    assert [m["label"] for m in s["heatmap_months"]][:2] == ["Sep", "Oct"]
     assert s["drills"] == {"in_bank": 4, "seen": 2, "mature": 1}
     assert [f["due"] for f in s["forecast"]][:4] == [0, 0, 0, 1]
     topics = {r["name"]: r for r in s["topics"]}
@@ -81,6 +83,32 @@ def test_json_and_html_and_terminal(tmp_path):
     assert html.count("<svg") == 2 and "<script" not in html
     out = CliRunner().invoke(cli, base).output
     assert "Reviews per day, last 26 weeks" in out and "streak:" in out and "by topic" in out
+
+
+def test_retention_waits_for_enough_reviews_and_the_heatmap_has_months_and_a_legend(tmp_path, capsys):
+    from drills import render
+    from drills.html import stats_page
+
+    figures = compute(load_bank([FIXTURE_BANK]).questions, known_store(tmp_path), SETTINGS, NOW)
+    html = stats_page(figures)
+    assert "Shown after 20 reviews of known drills (3 so far)" in html
+    assert ">Oct<" in html and ">Mar<" in html and ">less<" in html and ">more<" in html
+    render.stats(render.console(), figures)
+    out = capsys.readouterr().out
+    assert "retention (30 days): shown after 20 reviews of known drills (3 so far)" in " ".join(out.split())
+    assert "less · ░ ▒ ▓ █ more (most in a day: 3)" in out
+    months = out.splitlines()[1]
+    assert months.split() == ["Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]  # over the weeks they start in
+
+
+def test_retention_shows_once_there_are_enough_reviews(tmp_path):
+    store = known_store(tmp_path)
+    card = {"card_id": 2, "state": 2, "step": None, "stability": 9.0, "difficulty": 5.0,
+            "due": NOW.isoformat(), "last_review": (NOW - dt.timedelta(days=9)).isoformat()}
+    for i in range(17):
+        review(store, "sql/running-total", NOW - dt.timedelta(days=1, minutes=i), 3 if i % 4 else 1, 30, card, card)
+    s = compute(load_bank([FIXTURE_BANK]).questions, store, SETTINGS, NOW)
+    assert s["retention_30d"]["reviews"] == 20 and s["retention_30d"]["true"] == round(14 / 20, 3)
 
 
 def test_empty_store_says_how_to_start(tmp_path):
