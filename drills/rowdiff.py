@@ -67,10 +67,10 @@ def explain(question: Question, answer: str, verdict: Verdict) -> RowDiff | None
     """The aligned grids for a wrong SQL verdict about rows, or None."""
     if question.kind != "sql" or verdict.outcome != "wrong" or "expected_rows" not in verdict.details:
         return None
-    from drills.run import _query
+    from drills.run import query
 
     dataset = int(verdict.details.get("dataset", 1)) - 1
-    expected, got = _query(question, question.solution, dataset), _query(question, answer, dataset)
+    expected, got = query(question, question.solution, dataset), query(question, answer, dataset)
     if expected[0] != "ok" or got[0] != "ok":
         return None
     return align(question, expected[1], expected[2], got[1], got[2])

@@ -75,7 +75,7 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
-def _query(question: Question, sql: str, dataset: int = 0) -> tuple:
+def query(question: Question, sql: str, dataset: int = 0) -> tuple:
     """The SQL judge's worker reply for `sql` on one dataset, not compared with anything."""
     from drills.judge import sql as sql_judge
 
@@ -85,7 +85,7 @@ def _query(question: Question, sql: str, dataset: int = 0) -> tuple:
 def run_sql(question: Question, text: str) -> QueryRun:
     if not text.strip():
         return QueryRun(error="Nothing to run: type a query above :run.")
-    reply = _query(question, text)
+    reply = query(question, text)
     status = reply[0]
     if status == "setup_error":
         raise BankError(f"the drill's setup fails: {reply[1]}", question.path, question.line_of("setup"))
@@ -177,7 +177,7 @@ def does_not_run(question: Question, text: str, verdict: Verdict) -> str:
 
 
 def _sql_static(question: Question, text: str, verdict: Verdict) -> str:
-    reply = _query(question, text)
+    reply = query(question, text)
     if reply[0] == "refused" or (reply[0] == "error" and str(reply[1]).startswith(STATIC_ERRORS)):
         return str(reply[1])
     return ""
