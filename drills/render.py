@@ -330,15 +330,23 @@ def _tables(out: Any, tables: list | None, more: str = "") -> None:
             out.print(plain(f"{plural(left, 'more row')} not shown" + (f": {more}" if more else ""), "dim"))
 
 
-def legend(out: Any, q: Question, known: tuple[str, ...]) -> None:
-    """The keys and commands that work for this drill, under its prompt."""
-    from drills import commands, run
+def command_names(q: Question, known: tuple[str, ...]) -> str:
+    """The commands that do something for this drill: ':run' only where there is something to
+    run, ':tables' for SQL, no hints or reveals in a mock round."""
+    from drills import run
 
     mock = ":goto" in known
     wanted = [c for c in known if c != ":next"
               and (c != ":run" or run.runnable(q)) and (c != ":tables" or q.kind == "sql")
               and not (mock and c in (":hint", ":reveal"))]
-    names = " ".join(f"{c} N" if c == ":goto" else c for c in wanted)
+    return " ".join(f"{c} N" if c == ":goto" else c for c in wanted)
+
+
+def legend(out: Any, q: Question, known: tuple[str, ...]) -> None:
+    """The keys and commands that work for this drill, under its prompt."""
+    from drills import commands, run
+
+    names = command_names(q, known)
     if q.kind in commands.ONE_LINE_KINDS:
         keys = "Enter submits"
     else:

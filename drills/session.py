@@ -93,6 +93,7 @@ class Queue:
     due: list[str]
     new: list[str]
     learning: list[tuple[dt.datetime, str]] = field(default_factory=list)
+    taken_from: str = field(default="", compare=False)
 
     def take(self, now: dt.datetime, end_of_queue_ahead: dt.timedelta = LEARN_AHEAD) -> str | None:
         """The next drill; `taken_from` says which list it left ("learning", "due" or "new")."""

@@ -29,8 +29,8 @@ class PlainUI:
 
     def show_question(self, q: Question, tables: list | None, progress: Progress, leech: bool) -> None:
         render.session_question(self.out, q, tables, progress, leech)
-        self.out.print(f"Answer below; end it with a line '{END_OF_ANSWER}'. Or :hint, :run, :tables, :skip, "
-                       ":reveal, :quit.")
+        self.out.print(render.plain(f"Answer below; end it with a line '{END_OF_ANSWER}'. Or a last line of "
+                                    f"{render.command_names(q, commands.SESSION)}."))
 
     def _block(self) -> str | None:
         lines = []
