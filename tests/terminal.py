@@ -18,7 +18,8 @@ ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]|
 class Terminal:
     """`drill ARGS` in a pty of `columns` x `lines`; keys are bytes, the screen is what it wrote."""
 
-    def __init__(self, home: Path, bank: Path, *args: str, columns: int = 100, lines: int = 40):
+    def __init__(self, home: Path, bank: Path, *args: str, columns: int = 100, lines: int = 40,
+                 env: dict[str, str] | None = None):
         import fcntl
         import pty
         import struct
@@ -27,7 +28,8 @@ class Terminal:
         pid, fd = pty.fork()
         if pid == 0:  # the child: drill in the pseudo-terminal
             os.environ.update({"DRILL_HOME": str(home), "PYTHONPATH": str(ROOT), "TERM": "xterm",
-                               "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": str(columns), "LINES": str(lines)})
+                               "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": str(columns), "LINES": str(lines),
+                               **(env or {})})
             os.execv(sys.executable, [sys.executable, "-m", "drills", "--no-builtin", "--bank", str(bank), *args])
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
         self.pid, self.fd, self.screen, self.prompts = pid, fd, b"", 0

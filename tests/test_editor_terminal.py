@@ -68,3 +68,28 @@ def test_cram_offers_no_rating(tmp_path):
     text = term.text()
     assert "rate otherwise" not in text and "picks up where you left off" not in text
     assert "Stopped early; every answer so far is saved." in text
+
+
+def test_every_row_goes_through_the_pager_when_it_is_taller_than_the_terminal(tmp_path):
+    paged = tmp_path / "paged.txt"
+    with Terminal(tmp_path, EDITOR_BANK, "show", "sql/orders-per-day", "--rows", "all", lines=12,
+                  env={"PAGER": f"cat > {paged}"}) as term:
+        assert term.finish() == 0
+    text = paged.read_text()
+    assert text.count("2024-01-0") == 12 and "more rows" not in text
+    with Terminal(tmp_path, EDITOR_BANK, "show", "sql/orders-per-day", lines=40,
+                  env={"PAGER": f"cat > {tmp_path / 'not-paged.txt'}"}) as term:
+        assert term.finish() == 0
+    assert not (tmp_path / "not-paged.txt").exists()
+    assert "7 more rows not shown: drill show sql/orders-per-day --rows all" in term.text()
+
+
+def test_a_refused_statement_goes_back_to_the_editor(tmp_path):
+    from click.testing import CliRunner
+
+    from drills.cli import cli
+
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path), "--no-builtin", "--bank", str(EDITOR_BANK), "today",
+                                      "--topic", "sql"], input="DROP TABLE orders\n---\n:quit\n---\n")
+    assert "This answer does not run: only a read-only query" in " ".join(result.output.split())
+    assert Store(tmp_path).reviews() == []
