@@ -255,12 +255,10 @@ def _read_yaml(path: Path) -> tuple[Any, Any, bytes]:
         raise BankError("is not UTF-8 text; save it as UTF-8", path, line) from None
     loader = _loader_class()(text)
     try:
-        if "*" in text:
-            _reject_aliases(text, path)
         node = loader.get_single_node()
         if node is None:
             return None, None, raw
-        _reject_duplicate_keys(node, path)
+        _check_nodes(node, text, path)
         doc = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -278,21 +276,19 @@ def _read_yaml(path: Path) -> tuple[Any, Any, bytes]:
     return node, doc, raw
 
 
-def _reject_aliases(text: str, path: Path) -> None:
-    """Aliases (*name) can expand without bound (a "billion laughs" file) or refer to
-    themselves; a drill has no need for them."""
+def _check_nodes(node: Any, text: str, path: Path) -> None:
+    """One walk in document order: a field given twice, or an alias. Aliases (*name) can
+    expand without bound (a "billion laughs" file) or contain themselves, and a drill has no
+    need for them; the composer shares an aliased node, so a node met twice is an alias."""
     yaml = _yaml()
-    for event in yaml.parse(text, Loader=_loader_class()):
-        if isinstance(event, yaml.AliasEvent):
-            raise BankError(f"'*{event.anchor}' is a YAML alias; drill files may not use aliases (they can "
-                            "expand without bound): write the value out", path, event.start_mark.line + 1)
-
-
-def _reject_duplicate_keys(node: Any, path: Path) -> None:
-    yaml = _yaml()
+    met: set[int] = set()
     stack = [node]
     while stack:
         n = stack.pop()
+        if id(n) in met:
+            _refuse_alias(text, path)
+        met.add(id(n))
+        children: list[Any] = []
         if isinstance(n, yaml.MappingNode):
             seen: dict[Any, int] = {}
             for key, value in n.value:
@@ -301,9 +297,20 @@ def _reject_duplicate_keys(node: Any, path: Path) -> None:
                         raise BankError(f"field '{key.value}' appears twice (first on line {seen[key.value]}); "
                                         "keep one", path, key.start_mark.line + 1)
                     seen[key.value] = key.start_mark.line + 1
-                stack.append(value)
+                children += [key, value]
         elif isinstance(n, yaml.SequenceNode):
-            stack.extend(n.value)
+            children = list(n.value)
+        stack.extend(reversed(children))
+
+
+def _refuse_alias(text: str, path: Path) -> None:
+    """Name the first alias and its line (an aliased node keeps only its anchor's position)."""
+    yaml = _yaml()
+    for event in yaml.parse(text, Loader=_loader_class()):
+        if isinstance(event, yaml.AliasEvent):
+            raise BankError(f"'*{event.anchor}' is a YAML alias; drill files may not use aliases (they can "
+                            "expand without bound): write the value out", path, event.start_mark.line + 1)
+    raise BankError("a value appears twice through a YAML alias; write the value out", path)
 
 
 def _node_lines(node: Any, prefix: tuple = ()) -> dict[tuple, int]:

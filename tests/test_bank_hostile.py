@@ -38,6 +38,8 @@ def drill(*args, input=None):
     (LAUGHS, 3),                                   # a "billion laughs" file
     ("id: probability/x\nloop: &a [*a]\n", 2),     # an alias that contains itself
     ("id: probability/x\ntags: &t [a]\nhints: *t\n", 3),
+    ("id: probability/x\na: &a [1, 2]\n? *a\n: x\n", 3),       # an alias as a key
+    ("id: probability/x\nhints:\n  - &h x\n  - *h\n", 4),        # in a block sequence
 ])
 def test_aliases_are_refused_at_their_line_at_once(tmp_path, text, line):
     path = write(tmp_path / "probability" / "x.yaml", text)
@@ -46,7 +48,7 @@ def test_aliases_are_refused_at_their_line_at_once(tmp_path, text, line):
         load_file(path, tmp_path)
     assert time.monotonic() - start < 2
     assert info.value.line == line
-    assert "drill files may not use aliases" in info.value.message
+    assert "is a YAML alias; drill files may not use aliases" in info.value.message
 
 
 def test_a_bank_settings_file_with_aliases_is_refused_too(tmp_path):
