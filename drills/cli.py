@@ -44,10 +44,10 @@ class Ctx:
         return dirs
 
     def load(self):
+        from drills import cache
         from drills.bank import load_bank
-        from drills.store import default_home
 
-        return load_bank(self.dirs(), cache=(self.home or default_home()) / "cache" / "bank.pickle")
+        return load_bank(self.dirs(), cache=cache.folder("bank") / "parsed.json")
 
 
 class DrillGroup(click.Group):
@@ -78,6 +78,9 @@ def cli(ctx: click.Context, banks: tuple[str, ...], home: Path | None, no_builti
 
     Start with `drill today`: the day's reviews and a few new drills.
     """
+    from drills import cache
+
+    cache.set_home(home)
     ctx.obj = Ctx(banks, home, not no_builtin)
     ctx.call_on_close(lambda: ctx.obj._store.close() if ctx.obj._store else None)
 
@@ -265,13 +268,14 @@ def _ui(obj: Ctx):
 
 
 def _run_session(obj: Ctx, mode: str, build) -> None:
+    from drills import cache
     from drills.judge import judge
     from drills.session import Session, sql_tables, utc_now
 
     questions = obj.load().questions
     store, settings = obj.store(), obj.settings()
     queue, notes = build(questions, store, settings, utc_now())
-    tables = sql_tables(store.home / "cache" / "tables")
+    tables = sql_tables(cache.folder("tables"))
     Session(questions, store, _ui(obj), settings, mode=mode, tables=tables,
             judge=_judge_with_notice(judge)).run(queue, notes)
 
@@ -326,8 +330,8 @@ def cram(obj: Ctx, topic, tag, kind, count: int, seed: int | None) -> None:
 @click.pass_obj
 def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resume, history, report_id, html) -> None:
     """A timed round like a technical screen, then a report of what to work on."""
+    from drills import cache, render
     from drills import mock as rounds
-    from drills import render
     from drills.judge import judge
     from drills.session import iso, sql_tables, utc_now
 
@@ -372,7 +376,7 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
                                      {"seed": seed, "feedback": feedback, "topic": topic, "tag": tag})
     ui = _ui(obj)
     runner = rounds.MockRound(questions, store, ui, settings, round_id, judge=_judge_with_notice(judge),
-                              tables=sql_tables(store.home / "cache" / "tables"))
+                              tables=sql_tables(cache.folder("tables")))
     try:
         report = runner.run()
     except KeyboardInterrupt:

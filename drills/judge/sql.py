@@ -149,13 +149,16 @@ def describe_tables(question: Question, sample: int = SHOW_ROWS, cache: Path | N
     With `cache` (a folder), the description is kept per drill content, so showing a drill
     again does not wait for DuckDB to start.
     """
-    import pickle
+    from drills import cache as caches
 
-    file = cache / f"{question.content_hash}-{sample}.pickle" if cache and question.content_hash else None
+    file = cache / f"{question.content_hash}-{sample}.json" if cache and question.content_hash else None
     if file is not None:
         try:
-            return pickle.loads(file.read_bytes())
-        except Exception:  # noqa: BLE001 - missing or damaged: describe again
+            found = caches.read_json(file)
+            if found is not None:
+                return [(n, [tuple(c) for c in cols], [tuple(r) for r in rows], count)
+                        for n, cols, rows, count in caches.decode(found)]
+        except (ValueError, TypeError):  # damaged: describe again
             pass
     key = (question.content_hash or question.id, 0)
     reply = runner().call("tables", (key, question.setup, sample), time.monotonic() + 30)
@@ -163,11 +166,8 @@ def describe_tables(question: Question, sample: int = SHOW_ROWS, cache: Path | N
         raise BankError(f"the drill's setup fails: {reply[1]}", question.path, question.line_of("setup"))
     if file is not None:
         try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(reply[1]))
-            os.replace(tmp, file)
-        except OSError:
+            caches.write_json(file, caches.encode(reply[1]))
+        except caches.Unencodable:  # a value JSON cannot hold: describe again next time
             pass
     return reply[1]
 
