@@ -16,6 +16,7 @@ class WrongAnswer:
     answer: str
     why: str
     line: int = 0
+    slow: bool = False  # right values, too slow: it must be judged a timeout
 
 
 @dataclass(frozen=True)

@@ -125,10 +125,15 @@ def check_question(q: Question) -> list[Problem]:
             return problems
         if q.kind == "sql":
             problems += _empty_datasets(q)
+        if q.kind == "python":
+            problems += _reference_time(q, verdict)
         for i, wrong in enumerate(q.wrong_answers, 1):
             verdict = judge(q, wrong.answer)
-            if verdict.correct:
-                problems.append(Problem(path, wrong.line or q.line_of("wrong_answers"),
+            where = wrong.line or q.line_of("wrong_answers")
+            if wrong.slow and verdict.outcome != "timeout":
+                problems.append(Problem(path, where, _not_slow(i, q, verdict), q.id))
+            elif verdict.correct:
+                problems.append(Problem(path, where,
                                         f"wrong answer {i} is judged correct; it should fail because: {wrong.why} "
                                         "(fix the data or the comparison settings so it fails)", q.id))
     except BankError as exc:
@@ -136,6 +141,40 @@ def check_question(q: Question) -> list[Problem]:
     except DrillError as exc:
         problems.append(Problem(path, None, str(exc), q.id))
     return problems
+
+
+SEPARATION = 5  # the reference needs at most this fraction of the limit: 1/5
+REMEASURE = 2
+
+
+def _reference_time(q: Question, verdict) -> list[Problem]:
+    """The limit must separate: the reference needs at most a fifth of it.
+
+    CPU time barely moves with the machine's load, but cache contention can add a little,
+    so a reference over the line is measured again and the fastest run counts.
+    """
+    from drills.judge import judge
+
+    limit = q.time_limit
+    used = verdict.details.get("cpu_seconds", 0.0)
+    for _ in range(REMEASURE):
+        if used <= limit / SEPARATION:
+            return []
+        again = judge(q, q.solution)
+        used = min(used, again.details.get("cpu_seconds", used))
+    if used <= limit / SEPARATION:
+        return []
+    return [Problem(str(q.path), q.line_of("time_limit") if "time_limit" in q.lines else q.line_of("solution"),
+                    f"the reference solution needs {used:.3f} s of CPU time, more than a fifth of time_limit "
+                    f"{limit:g} s; raise time_limit to at least {used * SEPARATION:.2g} s or make the reference "
+                    "faster, and check the answers marked slow still run out of time", q.id)]
+
+
+def _not_slow(i: int, q: Question, verdict) -> str:
+    used = verdict.details.get("cpu_seconds")
+    took = f" after {used:.3f} s of CPU time" if isinstance(used, (int, float)) else ""
+    return (f"wrong answer {i} is marked slow but was judged {verdict.outcome}{took} (time_limit {q.time_limit:g} s): "
+            f"{verdict.message} Make the large tests larger, or drop `slow: true` if it fails for another reason.")
 
 
 TAGS_FILE = "TAGS.md"
