@@ -84,3 +84,14 @@ def test_drill_bank_environment_variable(fixture_bank, monkeypatch):
     monkeypatch.setenv("DRILL_BANK", str(fixture_bank))
     result = CliRunner().invoke(cli, ["check", "probability/two-dice-seven", "-a", "-"], input="1/6")
     assert result.exit_code == 0, result.output
+
+
+def test_numeric_close_but_wrong(run):
+    result = run("check", "probability/two-dice-seven", "-a", "-", input="0.167\n")
+    assert result.exit_code == 0, result.output
+    result = run("check", "probability/two-dice-seven", "-a", "-", input="0.168\n")
+    assert result.exit_code == 1
+    assert "Wrong: 0.168, expected 1/6 (≈ 0.166667)." in result.output
+    result = run("check", "probability/two-dice-seven", "-a", "-", "--json", input="1e999999999")
+    assert result.exit_code == 1
+    assert json.loads(result.output)["verdict"] == "error"
