@@ -541,3 +541,22 @@ def test_roundings_and_truncations_are_right_and_their_neighbours_wrong(value, d
         if abs(Fraction(outside) - value) > Fraction(step):
             assert judge(q, str(outside)).outcome == "wrong", (value, outside)
 
+
+def test_shipped_prompts_agree_with_the_rule():
+    """A prompt that allows three significant figures accepts them; a tolerance is only for an approximate reference."""
+    from decimal import Decimal, localcontext
+
+    from drills.bank import bundled_bank, load_bank
+
+    drills = [q for q in load_bank([bundled_bank()]).questions.values() if q.kind == "numeric"]
+    assert len(drills) > 40
+    for q in drills:
+        reference = reference_of(q)
+        assert q.tolerance is None or not must_be_exact(reference), q.id
+        if "three significant figures" in q.prompt:
+            lo, hi = (reference, reference) if isinstance(reference, Fraction) else (reference.lo, reference.hi)
+            middle = (Fraction(lo) + Fraction(hi)) / 2
+            with localcontext() as ctx:
+                ctx.prec = 3
+                three = +(Decimal(middle.numerator) / Decimal(middle.denominator))
+            assert judge(q, str(three)).correct, (q.id, str(three))
