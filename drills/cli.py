@@ -106,7 +106,10 @@ def _question(obj: Ctx, key: str):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
 def check(obj: Ctx, question: str, answer_file, as_json: bool) -> None:
-    """Judge an answer to QUESTION (an id or a drill file). Exit 0 if correct, 1 if not."""
+    """Judge an answer to QUESTION (an id or a drill file).
+
+    Exit 0 if correct, 1 if not, 3 for a recall card (self_rated: nothing judges it).
+    """
     from drills import render
     from drills.judge import judge
 
@@ -116,7 +119,7 @@ def check(obj: Ctx, question: str, answer_file, as_json: bool) -> None:
         click.echo(render.verdict_json(q, v))
     else:
         render.verdict(q, v)
-    sys.exit(0 if v.correct else 1)
+    sys.exit(0 if v.correct else 3 if v.outcome == "self_rated" else 1)
 
 
 @cli.command()

@@ -9,7 +9,7 @@ from typing import Any
 
 KINDS = ("sql", "python", "numeric", "recall")
 DIFFICULTIES = ("easy", "medium", "hard")
-OUTCOMES = ("correct", "wrong", "error", "timeout")
+OUTCOMES = ("correct", "wrong", "error", "timeout", "self_rated")  # self_rated: recall cards, never judged
 
 @dataclass(frozen=True)
 class WrongAnswer:

@@ -8,7 +8,8 @@ from typing import Any
 
 from drills.model import Question, Verdict
 
-MARKS = {"correct": ("✓", "green"), "wrong": ("✗", "red"), "error": ("!", "yellow"), "timeout": ("⏱", "yellow")}
+MARKS = {"correct": ("✓", "green"), "wrong": ("✗", "red"), "error": ("!", "yellow"), "timeout": ("⏱", "yellow"),
+         "self_rated": ("·", "cyan")}
 
 
 def console(stderr: bool = False):
@@ -33,6 +34,9 @@ def _verdict_body(out: Any, v: Verdict) -> None:
     """The message and what went wrong: rows side by side, input/expected/actual, traceback, output."""
     out.print(v.message, markup=False)
     d = v.details
+    if "model_answer" in d:
+        out.print("[bold]Model answer[/]")
+        out.print(str(d["model_answer"]).rstrip(), markup=False)
     if v.outcome == "wrong" and "expected_rows" in d:
         _rows_side_by_side(out, d)
     elif v.outcome == "wrong" and "expected" in d and "actual" in d:

@@ -84,3 +84,32 @@ def test_drill_bank_environment_variable(fixture_bank, monkeypatch):
     monkeypatch.setenv("DRILL_BANK", str(fixture_bank))
     result = CliRunner().invoke(cli, ["check", "probability/two-dice-seven", "-a", "-"], input="1/6")
     assert result.exit_code == 0, result.output
+
+
+def test_recall_card_is_self_rated_and_exits_3(run):
+    result = run("check", "concepts/null-in-count", "-a", "-", input="COUNT(col) skips NULLs\n")
+    assert result.exit_code == 3, result.output
+    assert "· self_rated  concepts/null-in-count" in result.output
+    assert "correct" not in result.output
+    assert "Model answer\nIt skips them; COUNT(*) counts rows." in result.output
+    assert "Aggregates ignore NULL inputs." in result.output   # the explanation follows
+
+
+@pytest.mark.parametrize("answer", ["COUNT(col) skips NULLs", "", "anything at all"])
+def test_recall_card_json_is_self_rated_whatever_the_answer(run, answer):
+    result = run("check", "concepts/null-in-count", "-a", "-", "--json", input=answer)
+    assert result.exit_code == 3, result.output
+    data = json.loads(result.output)
+    assert data["verdict"] == "self_rated"
+    assert data["details"] == {"model_answer": "It skips them; COUNT(*) counts rows.", "self_rated": True}
+
+
+def test_numeric_close_but_wrong(run):
+    result = run("check", "probability/two-dice-seven", "-a", "-", input="0.167\n")
+    assert result.exit_code == 0, result.output
+    result = run("check", "probability/two-dice-seven", "-a", "-", input="0.168\n")
+    assert result.exit_code == 1
+    assert "Wrong: 0.168, expected 1/6 (≈ 0.166667)." in result.output
+    result = run("check", "probability/two-dice-seven", "-a", "-", "--json", input="1e999999999")
+    assert result.exit_code == 1
+    assert json.loads(result.output)["verdict"] == "error"
