@@ -251,15 +251,19 @@ def _judge_with_notice(judge):
 @cli.command()
 def doctor() -> None:
     """Which isolation layers the Python sandbox gets on this machine, and what is missing."""
-    from drills.sandbox import doctor as layers
+    from drills import sandbox
 
-    report = layers()
+    report = sandbox.doctor()
     width = max(len(name) for name in report)
     for name, layer in report.items():
         mark = "✓" if layer["active"] else "✗"
         click.echo(f"{mark} {name:<{width}}  {layer['detail']}")
     missing = [name for name, layer in report.items() if not layer["active"]]
     click.echo("all layers active" if not missing else f"reduced isolation: {', '.join(missing)} missing")
+    if "sandbox" not in report:
+        speed = sandbox.speed()
+        click.echo(f"time limits: CPU time of the answer's own work; this machine takes {speed:.2f}x "
+                   "the reference machine's time, and limits are scaled by it")
 
 
 def _ui(obj: Ctx):

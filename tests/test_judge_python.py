@@ -419,3 +419,45 @@ def test_seccomp_filter_assembles_for_each_architecture(arch):
     code = program.for_pid(4242)
     assert len(code) % 8 == 0 and len(code) // 8 < 4096
     assert (4242).to_bytes(4, sys.byteorder) in code
+
+
+def test_the_answer_runs_as_a_real_module():
+    """Dataclasses with postponed annotations, helper classes and type hints work as in a file."""
+    answer = '''
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+
+@dataclass(order=True)
+class Seen:
+    value: int
+    index: int = field(compare=False)
+    kind: ClassVar[str] = "seen"
+
+
+class Finder:
+    def __init__(self) -> None:
+        self.seen: dict[int, Seen] = {}
+
+    def add(self, x: int, i: int) -> Seen | None:
+        self.seen.setdefault(x, Seen(x, i))
+        return self.seen[x]
+
+
+def two_sum(nums: list[int], target: int) -> list[int]:
+    finder = Finder()
+    for i, x in enumerate(nums):
+        if target - x in finder.seen:
+            return [finder.seen[target - x].index, i]
+        finder.add(x, i)
+    return []
+
+
+if __name__ == "__main__":
+    print("never printed: the answer is imported, not run as a script")
+'''
+    verdict = judge(question(), answer)
+    assert verdict.outcome == "correct", verdict.message
+    assert "never printed" not in verdict.output

@@ -37,7 +37,11 @@ class Inputs:
 
     wire: list[dict]
     shown: list[str | None]  # how an `args_code` test's call reads; None for literal `args`
+    encoded: sandbox.Encoded  # `wire` as JSON, encoded once and sent as it is
     digest: str
+
+    def only(self, indices: list[int]) -> list[dict]:
+        return [self.wire[i] for i in indices]
 
 
 def judge(question: Question, answer: str) -> Verdict:
@@ -46,7 +50,8 @@ def judge(question: Question, answer: str) -> Verdict:
         raise AnswerError(f"The answer is empty; write the function `{question.function}`.")
     inputs = test_inputs(question)
     expected = _expected_values(question, inputs)
-    run = sandbox.run(answer, question.function, inputs.wire, time_limit=question.time_limit, pure=question.pure)
+    run = sandbox.run(answer, question.function, inputs.encoded, time_limit=question.time_limit,
+                      pure=question.pure, count=len(inputs.wire))
     return _verdict(question, run, expected, inputs)
 
 
@@ -117,7 +122,7 @@ def _build_inputs(question: Question) -> Inputs:
             shown[index] = text
     text = json.dumps(wire, separators=(",", ":"))
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    return Inputs(wire, shown, digest)  # type: ignore[arg-type]
+    return Inputs(wire, shown, sandbox.Encoded(text), digest)  # type: ignore[arg-type]
 
 
 def _cache_key(question: Question, inputs: Inputs) -> str:
@@ -156,11 +161,13 @@ def _run_reference(question: Question, inputs: Inputs, needed: list[int]) -> tup
     where = (question.path, question.line_of("solution"))
     if not question.solution.strip():
         raise BankError("tests without `expected` need a reference `solution`", *where)
+    tests = inputs.encoded if len(needed) == len(inputs.wire) else inputs.only(needed)
     run = sandbox.run(
         question.solution,
         question.function,
-        [inputs.wire[i] for i in needed],
+        tests,
         time_limit=question.time_limit * REFERENCE_ALLOWANCE,
+        count=len(needed),
     )
     _check_run(run)
     if run.setup_error is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .client import (
     DEFAULT_MEMORY_MB,
+    Encoded,
     SandboxError,
     build,
     doctor,
@@ -26,6 +27,7 @@ from .report import Built, Run, TestResult
 __all__ = [
     "DEFAULT_MEMORY_MB",
     "Built",
+    "Encoded",
     "Run",
     "SandboxError",
     "TestResult",

@@ -43,6 +43,19 @@ class SandboxError(DrillError):
     """The sandbox itself could not run a check (not the answer's fault)."""
 
 
+class Encoded(str):
+    """JSON text already encoded (a drill's test inputs), spliced into requests as it is."""
+
+
+def _body(message: dict) -> bytes:
+    """The request as JSON; an Encoded `tests` value goes in without being encoded again."""
+    tests = message.get("tests")
+    if not isinstance(tests, Encoded):
+        return json.dumps(message, separators=(",", ":")).encode()
+    rest = json.dumps({k: v for k, v in message.items() if k != "tests"}, separators=(",", ":"))
+    return (rest[:-1] + (',"tests":' if len(rest) > 2 else '"tests":') + tests + "}").encode()
+
+
 def _high_fd(fd: int) -> int:
     """Keep pipe ends away from 0-2 so spawning never clobbers them."""
     if fd > 2:
@@ -131,8 +144,7 @@ class _Server:
 
         `message["time_limit"]` is the CPU budget in seconds on this machine.
         """
-        body = json.dumps(message, separators=(",", ":")).encode()
-        data = memoryview(pack_request(message["op"], message["time_limit"], message["memory_mb"], body))
+        data = memoryview(pack_request(message["op"], message["time_limit"], message["memory_mb"], _body(message)))
         try:
             while data:
                 data = data[os.write(self.to_fd, data) :]
@@ -317,21 +329,23 @@ def _remember(layers: dict[str, dict]) -> None:
 def run(
     source: str,
     function: str,
-    tests: list[dict],
+    tests: list[dict] | Encoded,
     *,
     time_limit: float,
     pure: bool = False,
     memory_mb: int = DEFAULT_MEMORY_MB,
+    count: int | None = None,
 ) -> Run:
     """Run `function` from `source` on each test inside a fresh sandboxed child.
 
-    A test is {"args": <plain-encoded list of arguments>}. `time_limit` is the CPU time the
+    A test is {"args": <plain-encoded list of arguments>}; `tests` may also be that list
+    already encoded as JSON (`Encoded`, with `count`). `time_limit` is the CPU time the
     program may use in all (loading it and every call), at reference speed. The result is
     parsed but not judged: comparing values is the judge's job.
     """
     message = {"op": "run", "source": source, "function": function, "tests": tests,
                "memory_mb": int(memory_mb), "pure": bool(pure)}
-    return _request(message, time_limit, parse)
+    return _request(message, time_limit, parse, len(tests) if count is None else count)
 
 
 def build(function: str, codes: list[str], *, time_limit: float = BUILD_LIMIT,
@@ -339,13 +353,13 @@ def build(function: str, codes: list[str], *, time_limit: float = BUILD_LIMIT,
     """Evaluate each `args_code` expression in a sandboxed child of its own."""
     message = {"op": "build", "function": function, "tests": [{"args_code": c} for c in codes],
                "memory_mb": int(memory_mb)}
-    return _request(message, time_limit, parse_built)
+    return _request(message, time_limit, parse_built, len(codes))
 
 
-def _request(message: dict, time_limit: float, parser):
+def _request(message: dict, time_limit: float, parser, count: int):
     header, payload, _ = _exchange(message, float(time_limit))
     try:
-        result = parser(header, payload, len(message["tests"]))
+        result = parser(header, payload, count)
     except (ValueError, KeyError, TypeError) as e:
         raise SandboxError(f"The sandbox sent a reply drill cannot read ({e}); try again.") from e
     _remember(result.layers)
