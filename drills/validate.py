@@ -103,8 +103,11 @@ def _judged(questions: list[Question], jobs: int) -> Iterable[list[Problem]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: each worker starts its own SQL worker and sandbox server
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    from drills import cache
+
+    # spawn, not fork: each worker starts its own SQL worker and sandbox server, with this home
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=cache.set_home, initargs=(cache.home(),))
     with pool:
         return list(pool.map(check_question, questions, chunksize=1))
 

@@ -728,3 +728,27 @@ def test_a_starved_check_is_no_verdict(monkeypatch):
 def test_assert_no_stray_processes_after_all_of_this():
     judge(drill(), GOOD)
     assert_no_stray_processes()
+
+
+def test_records_forged_to_report_less_time_cannot_hide_a_slow_answer():
+    """A right but slow answer writes its own records claiming each call took a microsecond.
+
+    The server reads the child's CPU clock from outside, so the answer is stopped once it has
+    used its limit plus a small slack, whatever its records say.
+    """
+    q = drill(0.5)
+    answer = textwrap.dedent("""
+        import os, sys
+        def solve(n):
+            x = 0
+            for i in range(60_000_000):  # several times the limit
+                x += i
+            child = sys.modules["_drill_sandbox.child"]
+            child._emit({"t": "result", "test": 0, "cpu_ns": 1000, "value": 2, "digest": None})
+            child._emit({"t": "result", "test": 1, "cpu_ns": 1000, "value": 10, "digest": None})
+            child._emit({"t": "done"})
+            os.write(child.FINISH_FD, b".")
+            os._exit(0)
+        """)
+    verdict = judge(q, answer)
+    assert verdict.outcome == "timeout", verdict.message

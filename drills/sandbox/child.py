@@ -333,7 +333,9 @@ def _run(request: dict, streams: tuple) -> None:
     """
     try:
         all_args = [plain.decode(test["args"]) for test in request["tests"]]
+        digest_start = time.process_time_ns()
         digests = [_digest(a) for a in all_args] if request.get("pure") else None
+        digest_ns = time.process_time_ns() - digest_start
     except (plain.NotPlain, plain.Malformed, KeyError, TypeError, RecursionError) as e:
         error = {"type": "BadInput", "message": str(e)[:200], "traceback": "", "line": None}
         _emit({"t": "setup_error", "test": 0, "error": error})
@@ -346,7 +348,7 @@ def _run(request: dict, streams: tuple) -> None:
     module = types.ModuleType(MODULE_NAME)
     module.__file__ = ANSWER_FILE
     sys.modules[MODULE_NAME] = module
-    emit({"t": "ready", "cpu_ns": clock(), "digests": digests})
+    emit({"t": "ready", "cpu_ns": clock(), "digest_ns": digest_ns, "digests": digests})
     start = clock()
     try:
         exec(compile(source, ANSWER_FILE, "exec", dont_inherit=True), module.__dict__)

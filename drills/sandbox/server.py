@@ -33,9 +33,11 @@ STARTUP_TIMEOUT = 15.0
 DEFAULT_MEMORY_MB = 512
 
 # The CPU budget enforced from outside is the limit plus a margin for the judge's own work
-# inside the child after each call (encoding results, checking inputs were not changed):
-# an answer that tampers with its records to report less time gains at most this margin.
-BUDGET_FACTOR = 1.0
+# inside the child after each call: encoding results (by their size), checking a pure
+# drill's inputs were not changed (as long as digesting them took before the program ran),
+# and a little slack. An answer that tampers with its records to report less time than it
+# used gains at most the slack.
+BUDGET_SLACK = 0.25  # of the limit, and at most:
 BUDGET_SLACK_NS = 200_000_000
 RESULT_BYTE_NS = 100  # encoding cost allowed per byte of results, at reference speed
 BEFORE_READY_NS = 30_000_000_000  # decoding and digesting inputs: the judge's own work
@@ -336,6 +338,7 @@ class Watch:
         self.sched_start = timing.schedstat(proc.pid)
         self.limit_ns = int(request.time_limit * 1e9)
         self.ready_ns: int | None = None if request.op == "run" else self.cpu_start
+        self.digest_ns = 0
         self.layers: dict | None = None
         self.scanned = 0
         self.used_ns = 0
@@ -400,6 +403,8 @@ class Watch:
                 self.layers = record["layers"]
             elif kind == "ready" and self.ready_ns is None and type(record.get("cpu_ns")) is int:
                 self.ready_ns = record["cpu_ns"]
+                digest = record.get("digest_ns")
+                self.digest_ns = digest if type(digest) is int and digest > 0 else 0
                 return
             else:
                 self.scanned = 1 << 16  # anything else: the first records are over
@@ -407,9 +412,9 @@ class Watch:
 
     def _budget_ns(self) -> int:
         """The program's CPU budget, with the margin for the judge's work in the child."""
-        before = (self.ready_ns or self.cpu_start) - self.cpu_start
         encoding = int(len(self.got.results) * RESULT_BYTE_NS * self.speed)
-        return int(self.limit_ns * BUDGET_FACTOR) + BUDGET_SLACK_NS + 2 * max(before, 0) + encoding
+        slack = min(int(self.limit_ns * BUDGET_SLACK), BUDGET_SLACK_NS)
+        return self.limit_ns + slack + 2 * self.digest_ns + encoding
 
     def _over(self) -> tuple[str | None, float]:
         """A broken limit's status, else None; and how long it is safe to sleep."""
