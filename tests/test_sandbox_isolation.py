@@ -409,6 +409,26 @@ def test_metadata_attack_as_an_unprivileged_user(shared_tmp, off):
     assert result["layers"]["identity"]["active"] and "your own uid 65534" in result["layers"]["identity"]["detail"]
 
 
+def test_reading_attack_as_an_unprivileged_user(shared_tmp):
+    """The user's own secret file, the bank and the system's dist-packages stay unreadable."""
+    command = _unprivileged_python()
+    if command is None:
+        pytest.skip("needs root, setpriv and a Python an unprivileged user can run")
+    folder = shared_tmp / "mine"
+    folder.mkdir()
+    secret = shared_tmp / "secret.txt"
+    secret.write_text("SECRET-OF-THE-USER")
+    os.chown(secret, 65534, 65534)
+    targets = [str(secret), str(bundled_bank()), "/usr/lib/python3/dist-packages", "/etc/passwd", str(shared_tmp)]
+    script = UNPRIVILEGED_SCRIPT.format(checkout=str(Path(__file__).resolve().parents[1]), folder=str(folder),
+                                        off=[], source=_reader(targets))
+    done = subprocess.run([*command, "-I", "-S", "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["values"] == [2], result["output"]
+    assert "SECRET-OF-THE-USER" not in result["output"]
+
+
 # --- 3. nothing but the standard library is readable --------------------------------------
 
 READER = """
@@ -752,3 +772,10 @@ def test_records_forged_to_report_less_time_cannot_hide_a_slow_answer():
         """)
     verdict = judge(q, answer)
     assert verdict.outcome == "timeout", verdict.message
+
+
+def test_a_hidden_folder_above_the_standard_library_keeps_it_readable(tmp_path):
+    std = tmp_path / "home" / ".pyenv" / "lib" / "python3.x"
+    std.mkdir(parents=True)
+    roots, hidden = view.plan([str(std)], [str(tmp_path / "home")])
+    assert roots == [str(std.resolve())] and hidden == []

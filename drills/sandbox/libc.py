@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import platform
 import sys
@@ -36,7 +35,9 @@ def libc() -> ctypes.CDLL | None:
         try:
             _libc = ctypes.CDLL(None, use_errno=True)
         except OSError:
-            name = ctypes.util.find_library("c")
+            from ctypes import util  # slow to import (it loads subprocess): only when needed
+
+            name = util.find_library("c")
             _libc = ctypes.CDLL(name, use_errno=True) if name else None
     return _libc
 

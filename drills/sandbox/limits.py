@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import sys
 
@@ -80,7 +79,9 @@ def resident(pid: int) -> int:
     if sys.platform == "darwin":
         global _libproc
         if _libproc is None:
-            _libproc = ctypes.CDLL(ctypes.util.find_library("proc") or "libproc.dylib")
+            from ctypes import util
+
+            _libproc = ctypes.CDLL(util.find_library("proc") or "libproc.dylib")
         buf = ctypes.create_string_buffer(256)  # struct proc_taskinfo is 96 bytes
         if _libproc.proc_pidinfo(pid, 4, ctypes.c_uint64(0), buf, 256) <= 0:  # PROC_PIDTASKINFO
             return 0

@@ -38,14 +38,15 @@ def plan(paths: list[str], hide: list[str]) -> tuple[list[str], list[str]]:
     `paths` are the interpreter's standard-library entries (its sys.path under -I -S);
     `hide` are folders that must never be readable (the bank, drill's home and package).
     Every site-packages or dist-packages folder up to two levels beneath a root is hidden
-    too. A root inside a hidden folder is dropped; a root inside another root is merged.
+    too. A root inside another root is merged. Only what lies beneath a root can be hidden:
+    a hidden folder that holds a root (a home above the interpreter's prefix, say) hides
+    everything but the root, which the view never shows anyway.
     """
     hidden = {os.path.realpath(h) for h in hide if h and os.path.exists(h)}
     roots: list[str] = []
     for p in sorted({os.path.realpath(p) for p in paths if p and os.path.exists(p)}):
-        if any(_within(p, h) for h in hidden) or any(_within(p, r) for r in roots):
-            continue
-        roots.append(p)
+        if not any(_within(p, r) for r in roots):
+            roots.append(p)
     for root in roots:
         if not os.path.isdir(root):
             continue
