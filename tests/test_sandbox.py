@@ -460,8 +460,30 @@ def test_thread_left_running_after_a_right_answer_is_still_judged_promptly():
 def test_server_restarts_after_it_dies():
     q = drill()
     assert judge(q, GOOD).outcome == "correct"
-    os.kill(sandbox.server_pid(), signal.SIGKILL)
+    server, zygote, children = sandbox_tree()
+    os.kill(server, signal.SIGKILL)
     assert judge(q, GOOD).outcome == "correct"
+    deadline = time.monotonic() + 5
+    while any(os.path.exists(f"/proc/{pid}") and _state(pid) != "Z" for pid in (zygote, *children)):
+        assert time.monotonic() < deadline, "the zygote or a child outlived its server"
+        time.sleep(0.02)
+
+
+def test_a_new_server_starts_when_the_zygote_dies():
+    q = drill()
+    assert judge(q, GOOD).outcome == "correct"
+    server, zygote, _ = sandbox_tree()
+    os.kill(zygote, signal.SIGKILL)
+    assert judge(q, GOOD).outcome == "correct"
+    assert sandbox.server_pid() != server
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0].decode()
+    except OSError:
+        return "gone"
 
 
 def test_forked_process_gets_its_own_server():

@@ -210,6 +210,8 @@ class Server:
         return Spare(self.link, self.profile)
 
     def check(self, request: Request) -> tuple[dict, bytes]:
+        if not self.link.alive():
+            raise OSError(errno.ECHILD, "the sandbox zygote is gone")
         self.profile = request.profile
         for _ in range(2):
             current = self._take()
@@ -221,6 +223,8 @@ class Server:
         self.finished = current
         watcher = Watch(current, request, self.speed)
         header, payload = watcher.follow()
+        if header["status"] != "exited" and not self.link.alive():
+            raise OSError(errno.ECHILD, "the sandbox zygote died during the check")  # not the program's doing
         if watcher.layers is not None:
             self.contained = _contained(watcher.layers)
         if not self.contained:

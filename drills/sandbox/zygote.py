@@ -76,6 +76,16 @@ class Link:
     def fileno(self) -> int:
         return self.sock.fileno()
 
+    def alive(self) -> bool:
+        """Whether the zygote still runs (the server is its parent, so it can tell for sure)."""
+        if not self.dead:
+            try:
+                pid, _ = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                pid = self.pid
+            self.dead = pid == self.pid
+        return not self.dead
+
     def _receive(self, timeout: float | None) -> bytes | None:
         """Read one message (None on timeout); exits and layers are filed as they come."""
         if timeout is not None and not select.select([self.sock], [], [], timeout)[0]:
