@@ -111,12 +111,17 @@ def _judged(questions: list[Question], jobs: int) -> Iterable[list[Problem]]:
 
 def check_question(q: Question) -> list[Problem]:
     """Run the reference and every listed wrong answer through the drill's own judge."""
-    from drills.judge import judge
+    from drills.judge import judge, verdicts_only
 
     problems: list[Problem] = []
     path = str(q.path)
     if q.kind == "recall":
         return problems
+    with verdicts_only():
+        return _checked(q, judge, problems, path)
+
+
+def _checked(q: Question, judge, problems: list[Problem], path: str) -> list[Problem]:
     try:
         verdict = judge(q, q.solution)
         if not verdict.correct:

@@ -7,9 +7,29 @@ from __future__ import annotations
 
 import importlib
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from drills.errors import DrillError
 from drills.model import KINDS, Question, Verdict
+
+_explaining: ContextVar[bool] = ContextVar("explaining", default=True)
+
+
+def explaining() -> bool:
+    """Whether a judge should spend time explaining a wrong answer (a counterexample, say)."""
+    return _explaining.get()
+
+
+@contextmanager
+def verdicts_only() -> Iterator[None]:
+    """Judge without explanations: validation and mutants need only the outcome."""
+    token = _explaining.set(False)
+    try:
+        yield
+    finally:
+        _explaining.reset(token)
 
 
 def judge(question: Question, answer: str) -> Verdict:

@@ -1,12 +1,15 @@
 """The process that runs SQL answers in DuckDB, so a runaway query can always be killed.
 
 Protocol: length-prefixed pickles over stdin/stdout. Requests are (op, args); replies are
-tuples starting with "ok", "error", "refused" or "timeout". Only the parent process talks to
-it, and it never runs Python from a drill, only SQL against a locked-down connection.
+tuples starting with "ok", "error", "refused", "timeout", "memory", "setup_error" or
+"setup_timeout". Only the parent process talks to it, and it never runs Python from a
+drill, only SQL against a locked-down connection. Its address space is capped with an
+rlimit, so no query can take the machine's memory whatever DuckDB's own accounting says.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import struct
@@ -17,7 +20,17 @@ from typing import Any
 
 HEADER = struct.Struct(">I")
 READ_ONLY = {"SELECT"}
-CACHE_SIZE = 48
+CACHE_SIZE = 96
+MEMORY_LIMIT_MB = 2048  # the worker's whole address space; DuckDB itself is told 1 GB below
+SHUFFLE_SEED = 7919
+
+# The physical orders each dataset is judged in: as the setup inserted the rows, reversed,
+# and shuffled with a fixed seed. SQL promises no order without ORDER BY.
+VARIANTS = (0, 1, 2)
+VARIANT_NAMES = {0: "as inserted", 1: "in reverse order", 2: "in shuffled order"}
+
+# one thread and no background ones: a connection then costs megabytes of address space, not 70
+CONFIG = {"threads": 1, "async_threads": 0}
 
 LOCKDOWN = (
     # temp_directory first: with external access off DuckDB still allows an existing temp dir
@@ -38,25 +51,140 @@ def lockdown(con: Any) -> None:
         con.execute(statement)
 
 
-def connect(setup: str) -> Any:
-    """A locked connection holding the drill's data. The setup runs after the lockdown:
-    a contributed drill's setup is untrusted too, and tables need no files or settings."""
+def connect(setup: str, variant: int = 0, time_limit: float | None = None) -> Any:
+    """A locked connection holding the drill's data, its rows stored in `variant` order.
+
+    The setup runs after the lockdown: a contributed drill's setup is untrusted too, and
+    tables need no files or settings. With `time_limit`, a setup that runs longer is
+    interrupted (duckdb.InterruptException)."""
     import duckdb
 
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config=CONFIG)
     lockdown(con)
-    con.execute(setup)
+    with Watchdog(con, time_limit):
+        con.execute(setup)
+    if variant:
+        reorder(con, variant)
     return con
+
+
+def reorder(con: Any, variant: int) -> None:
+    """Store every table's rows again, reversed (1) or shuffled (2)."""
+    import duckdb
+
+    order = "rowid DESC" if variant == 1 else f"hash(rowid + {SHUFFLE_SEED})"
+    tables = con.execute("SELECT database_name, schema_name, table_name FROM duckdb_tables() "
+                         "WHERE NOT internal ORDER BY ALL").fetchall()
+    for parts in tables:
+        name = ".".join(quote(p) for p in parts)
+        try:
+            con.execute(f"CREATE TEMP TABLE __drill_reorder AS SELECT * FROM {name} ORDER BY {order}")
+            con.execute(f"DELETE FROM {name}")
+            con.execute(f"INSERT INTO {name} SELECT * FROM __drill_reorder")
+        except duckdb.Error:
+            pass  # a table whose rows cannot be moved (a foreign key) keeps its order
+        finally:
+            con.execute("DROP TABLE IF EXISTS __drill_reorder")
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Watchdog:
+    """Interrupts the connection's running statement once `limit` seconds have passed."""
+
+    def __init__(self, con: Any, limit: float | None) -> None:
+        self.con, self.limit = con, limit
+        self.done = threading.Event()
+        self.fired = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def _watch(self) -> None:
+        if self.done.wait(self.limit):
+            return
+        self.fired.set()
+        # one interrupt sent as a query starts can be lost: keep sending until it returns
+        while not self.done.is_set():
+            self.con.interrupt()
+            self.done.wait(0.02)
+
+    def __enter__(self) -> Watchdog:
+        if self.limit is not None:
+            self.thread = threading.Thread(target=self._watch, daemon=True)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.done.set()
+        if self.thread is not None:
+            self.thread.join()
+
+
+def has_outer_order_by(con: Any, sql: str) -> bool | None:
+    """Whether the query's outermost level sorts its rows; None when DuckDB cannot tell."""
+    import duckdb
+
+    try:
+        tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+        if tree.get("error"):
+            return None
+        node = tree["statements"][0]["node"]
+    except (duckdb.Error, KeyError, IndexError, TypeError, ValueError):
+        return None
+    return any(m.get("type") == "ORDER_MODIFIER" for m in node.get("modifiers", []))
+
+
+def run(con: Any, sql: str, time_limit: float, max_rows: int) -> tuple:
+    """One answer on one connection: ("ok", columns, rows, truncated, shapes) or a failure reply."""
+    import duckdb
+
+    from drills.judge.sqlcompare import shape_of
+
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        return ("error", _first_line(exc))
+    if not statements:
+        return ("refused", "the answer holds no SQL statement")
+    if len(statements) > 1:
+        return ("refused", f"the answer holds {len(statements)} statements; give exactly one query")
+    kind = statements[0].type.name
+    if kind == "MULTI":
+        return ("refused", "the query expands into several statements (a PIVOT without an IN list does); "
+                           "name the pivot values with IN (...) or use conditional aggregation")
+    if kind not in READ_ONLY:
+        return ("refused", f"only a read-only query (SELECT, WITH, FROM, VALUES) is accepted, not {kind}")
+    watchdog = Watchdog(con, time_limit)
+    try:
+        with watchdog:
+            result = con.execute(sql)
+            description = result.description or []
+            rows = result.fetchmany(max_rows + 1)
+    except duckdb.InterruptException:
+        return ("timeout", time_limit)
+    except (duckdb.OutOfMemoryException, MemoryError):
+        return ("memory", MEMORY_LIMIT_MB)
+    except duckdb.Error as exc:
+        if watchdog.fired.is_set():
+            return ("timeout", time_limit)
+        return ("error", _first_line(exc))
+    if watchdog.fired.is_set():
+        return ("timeout", time_limit)
+    columns = [(d[0], str(d[1])) for d in description]
+    shapes = [shape_of(d[1]) for d in description]
+    return ("ok", columns, rows[:max_rows], len(rows) > max_rows, shapes)
 
 
 class Worker:
     def __init__(self) -> None:
         self.cache: OrderedDict[Any, Any] = OrderedDict()
 
-    def connection(self, key: Any, setup: str) -> Any:
+    def connection(self, key: Any, setup: str, variant: int = 0, time_limit: float | None = None) -> Any:
+        key = (key, variant)
         con = self.cache.get(key)
         if con is None:
-            con = connect(setup)
+            con = connect(setup, variant, time_limit)
             self.cache[key] = con
             if len(self.cache) > CACHE_SIZE:
                 self.cache.popitem(last=False)[1].close()
@@ -64,77 +192,63 @@ class Worker:
             self.cache.move_to_end(key)
         return con
 
-    def query(self, key: Any, setup: str, sql: str, time_limit: float, max_rows: int) -> tuple:
+    def open(self, key: Any, setup: str, variant: int, time_limit: float) -> Any:
+        """The connection, or the reply that says why the setup failed."""
         import duckdb
 
         try:
-            con = self.connection(key, setup)
+            return self.connection(key, setup, variant, time_limit)
+        except duckdb.InterruptException:
+            return ("setup_timeout", time_limit)
+        except (duckdb.OutOfMemoryException, MemoryError):
+            return ("setup_error", f"the setup needs more than {MEMORY_LIMIT_MB} MB")
         except duckdb.Error as exc:
             return ("setup_error", str(exc))
-        try:
-            statements = con.extract_statements(sql)
-        except duckdb.Error as exc:
-            return ("error", _first_line(exc))
-        if not statements:
-            return ("refused", "the answer holds no SQL statement")
-        if len(statements) > 1:
-            return ("refused", f"the answer holds {len(statements)} statements; give exactly one query")
-        kind = statements[0].type.name
-        if kind == "MULTI":
-            return ("refused", "the query expands into several statements (a PIVOT without an IN list does); "
-                               "name the pivot values with IN (...) or use conditional aggregation")
-        if kind not in READ_ONLY:
-            return ("refused", f"only a read-only query (SELECT, WITH, FROM, VALUES) is accepted, not {kind}")
-        done = threading.Event()
-        interrupted = threading.Event()
 
-        def watchdog() -> None:
-            if done.wait(time_limit):
-                return
-            interrupted.set()
-            # one interrupt sent as a query starts can be lost: keep sending until it returns
-            while not done.is_set():
-                con.interrupt()
-                done.wait(0.02)
+    def query(self, key: Any, setup: str, sql: str, time_limit: float, max_rows: int,
+              variant: int = 0, want_order: bool = False) -> tuple:
+        con = self.open(key, setup, variant, time_limit)
+        if isinstance(con, tuple):
+            return con
+        reply = run(con, sql, time_limit, max_rows)
+        if want_order and reply[0] == "ok":
+            reply = (*reply, has_outer_order_by(con, sql))
+        return reply
 
-        thread = threading.Thread(target=watchdog, daemon=True)
-        thread.start()
-        try:
-            result = con.execute(sql)
-            columns = [(d[0], str(d[1])) for d in (result.description or [])]
-            rows = result.fetchmany(max_rows + 1)
-        except duckdb.InterruptException:
-            return ("timeout", time_limit)
-        except duckdb.Error as exc:
-            if interrupted.is_set():
-                return ("timeout", time_limit)
-            return ("error", _first_line(exc))
-        finally:
-            done.set()
-            thread.join()
-        if interrupted.is_set():
-            return ("timeout", time_limit)
-        return ("ok", columns, rows[:max_rows], len(rows) > max_rows)
-
-    def tables(self, key: Any, setup: str, sample: int) -> tuple:
+    def tables(self, key: Any, setup: str, sample: int, time_limit: float | None = None) -> tuple:
         import duckdb
 
+        con = self.open(key, setup, 0, time_limit)
+        if isinstance(con, tuple):
+            return con
         try:
-            con = self.connection(key, setup)
             names = [r[0] for r in con.execute(
                 "SELECT table_name FROM information_schema.tables ORDER BY table_name").fetchall()]
             out = []
             for name in names:
-                quoted = '"' + name.replace('"', '""') + '"'
                 cols = con.execute(
                     "SELECT column_name, data_type FROM information_schema.columns "
                     "WHERE table_name = ? ORDER BY ordinal_position", [name]).fetchall()
-                count = con.execute(f"SELECT count(*) FROM {quoted}").fetchone()[0]
-                rows = con.execute(f"SELECT * FROM {quoted} LIMIT {int(sample)}").fetchall()
+                count = con.execute(f"SELECT count(*) FROM {quote(name)}").fetchone()[0]
+                rows = con.execute(f"SELECT * FROM {quote(name)} LIMIT {int(sample)}").fetchall()
                 out.append((name, cols, rows, count))
             return ("ok", out)
         except duckdb.Error as exc:
             return ("setup_error", str(exc))
+
+    def shrink(self, key: Any, setup: str, variant: int, reference: str, answer: str, rules: Any,
+               time_limit: float, budget: float) -> tuple:
+        """The smallest set of the dataset's rows on which `answer` and `reference` differ."""
+        from drills.judge.counterexample import shrink
+
+        return shrink(self, key, setup, variant, reference, answer, rules, time_limit, budget)
+
+    def search(self, keys: list, setups: list[str], reference: str, mutant: str, rules: Any,
+               time_limit: float, budget: float) -> tuple:
+        """A small dataset, made from the drill's rows, on which `mutant` and `reference` differ."""
+        from drills.judge.counterexample import search
+
+        return search(self, keys, setups, reference, mutant, rules, time_limit, budget)
 
 
 def _first_line(exc: Exception) -> str:
@@ -156,12 +270,24 @@ def write_frame(stream: Any, obj: Any) -> None:
     stream.flush()
 
 
+def cap_memory(megabytes: int = MEMORY_LIMIT_MB) -> None:
+    """An address-space rlimit: the kernel refuses allocations past it, whoever asks."""
+    import resource
+
+    limit = megabytes * 2**20
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 def main() -> None:
     inp = os.fdopen(os.dup(0), "rb")
     out = os.fdopen(os.dup(1), "wb")
     # nothing else may write to the reply channel
     os.dup2(2, 1)
     sys.stdout = sys.stderr
+    cap_memory()
     import duckdb  # noqa: F401  - pay the import before the first request
 
     worker = Worker()
@@ -172,6 +298,8 @@ def main() -> None:
         op, args = request
         try:
             reply = getattr(worker, op)(*args)
+        except MemoryError:
+            reply = ("memory", MEMORY_LIMIT_MB)
         except Exception as exc:  # noqa: BLE001 - reported to the parent, never fatal
             reply = ("crash", f"{type(exc).__name__}: {exc}")
         write_frame(out, reply)
