@@ -48,3 +48,11 @@ def judge(question: Question, answer: str) -> Verdict:
         elapsed = (time.perf_counter() - start) * 1000
         verdict = Verdict(verdict.outcome, verdict.message, verdict.details, elapsed, verdict.output)
     return verdict
+
+
+def kind_checks(question: Question) -> list[tuple[str, str, str]]:
+    """(severity, field, message) from the kind's own checks of a drill's data, if it has any:
+    severity is "problem" or "warning", field the drill field the message is about."""
+    module = importlib.import_module(f"drills.judge.{question.kind}")
+    checks = getattr(module, "checks", None)
+    return list(checks(question)) if checks else []

@@ -96,14 +96,18 @@ class Scratch:
             return None, exp, got
         return not same(rules, exp, got), exp, got
 
-    def fails(self, reference: str, other: str, rules: Rules, limit: float) -> Callable[[list], bool]:
+    def fails(self, reference: str, other: str, rules: Rules, limit: float,
+              nonempty: bool = False) -> Callable[[list], bool]:
+        """The test ddmin shrinks with: the two queries differ (and, with `nonempty`, the
+        reference returns rows, so the dataset also proves an empty answer wrong)."""
         seen: dict[frozenset, bool] = {}
 
         def test(subset: list) -> bool:
             key = frozenset(subset)
             if key not in seen:
                 self.load(subset)
-                seen[key] = self.outcome(reference, other, rules, limit)[0] is True
+                differ, exp, _ = self.outcome(reference, other, rules, limit)
+                seen[key] = differ is True and (not nonempty or bool(exp[2]))
             return seen[key]
 
         return test
@@ -158,7 +162,8 @@ def shrink(worker: Any, key: Any, setup: str, variant: int, reference: str, answ
 
 
 def edits(scratch: Scratch) -> list[tuple[str, int, str, Callable[[], None]]]:
-    """Small changes to one row each, the traps first: ties, moves by one, removals, repeats, NULLs."""
+    """Small changes to one row each: removals first (they fit most prompts), moves by one, ties with
+    the next value, repeated rows, NULLs last."""
     con = scratch.con
     ties, moves, removals, repeats, nulls = [], [], [], [], []
     for t, _ in enumerate(scratch.names):
@@ -192,7 +197,7 @@ def edits(scratch: Scratch) -> list[tuple[str, int, str, Callable[[], None]]]:
             repeats.append((f"row {i} of {scratch.raw_names[t]} repeated", t,
                             f"INSERT INTO __drill_edit SELECT * REPLACE ({len(data) + 1} AS __drill_i) "
                             f"FROM __drill_edit WHERE __drill_i = {i}", []))
-    return [*ties, *moves, *removals, *repeats, *nulls]
+    return [*removals, *moves, *ties, *repeats, *nulls]
 
 
 def _sort_key(value: Any) -> tuple:
@@ -235,10 +240,10 @@ def search(worker: Any, keys: list, setups: list[str], reference: str, mutant: s
             except duckdb.Error:
                 scratch.loaded[t] = None
                 continue
-            differ = scratch.outcome(reference, mutant, rules, limit)[0]
-            if differ:
+            differ, exp, _ = scratch.outcome(reference, mutant, rules, limit)
+            if differ and exp[2]:
                 scratch.snapshot()
-                test = scratch.fails(reference, mutant, rules, limit)
+                test = scratch.fails(reference, mutant, rules, limit, nonempty=True)
                 rows = ddmin(scratch.items, test, max(deadline, time.monotonic() + 1.0))
                 scratch.load(rows)
                 _, exp, got = scratch.outcome(reference, mutant, rules, limit)

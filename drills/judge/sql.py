@@ -305,3 +305,123 @@ def _verdict(start: float, outcome: str, message: str, details: dict | None = No
 
 def _s(n: int) -> str:
     return "" if n == 1 else "s"
+
+
+SEARCH_BUDGET = 8.0
+
+
+def search_data(question: Question, other: str) -> str | None:
+    """A small dataset, made from the drill's rows, on which `other` and the reference differ:
+    a setup an author can paste into `extra_setups` after checking that it fits the prompt."""
+    from drills.judge.sqlcompare import Rules
+
+    keys = [(question.content_hash or question.id, i) for i in range(len(datasets(question)))]
+    args = (keys, datasets(question), question.solution, other, Rules.of(question), question.time_limit,
+            SEARCH_BUDGET)
+    try:
+        reply = runner().call("search", args, time.monotonic() + SEARCH_BUDGET + 4 * question.time_limit + GRACE)
+    except WorkerDied:
+        return None
+    if reply[0] != "ok":
+        return None
+    found = reply[1]
+    return f"-- {found['change']}\n{found['script']}"
+
+
+def checks(question: Question) -> list[tuple[str, str, str]]:
+    """What `drill validate` asks of a SQL drill's data beyond its reference and wrong answers.
+
+    (severity, field, message) for: a dataset where the reference returns nothing, a drill
+    with one dataset or whose datasets give the same rows (a hard-coded answer would pass), a
+    reference whose result depends on the order rows are stored in, an ordered drill that
+    accepts its reference without the final ORDER BY, and values on a rounding tie."""
+    from drills.judge.sqlcompare import Rules, same
+
+    out = []
+    rules = Rules.of(question)
+    count = len(datasets(question))
+    replies = [expected(question, i) for i in range(count)]
+    for i, reply in enumerate(replies):
+        if not reply[2]:
+            out.append(("problem", _dataset_field(i),
+                        f"the reference returns no rows on dataset {i + 1}; add data so an empty result is wrong"))
+        for variant in VARIANTS[1:]:
+            if not same(rules, reply, expected(question, i, variant)):
+                out.append(("problem", "solution",
+                            f"the reference's result on dataset {i + 1} changes when its rows are stored "
+                            f"{VARIANT_NAMES[variant]}: it depends on an order SQL does not guarantee; break the "
+                            "ties in the reference and say how in the prompt"))
+                break
+    if count == 1:
+        out.append(("problem", "setup", "the drill has one dataset: a query returning its expected rows as literals "
+                                        "would pass; add a dataset with other rows under extra_setups"))
+    elif all(same(rules, replies[0], r) for r in replies[1:]):
+        out.append(("problem", "extra_setups", "the reference gives the same rows on every dataset: a query "
+                                               "returning them as literals would pass; give a dataset other rows"))
+    if question.ordered:
+        out += _order_by_matters(question)
+    out += _rounding_ties(question, replies)
+    return out
+
+
+def _dataset_field(index: int) -> str:
+    return "setup" if index == 0 else "extra_setups"
+
+
+def _order_by_matters(question: Question) -> list[tuple[str, str, str]]:
+    from drills.errors import DrillError
+    from drills.judge import judge
+    from drills.mutants import mutants_for
+
+    try:
+        unordered = [m for m in mutants_for(question) if m.operator == "drop-final-order-by"]
+    except DrillError:
+        return []
+    if not unordered:
+        return [("problem", "solution", "the drill is ordered but its reference has no final ORDER BY")]
+    if judge(question, unordered[0].source).correct:
+        return [("problem", "ordered", "the reference without its final ORDER BY is judged correct: an answer "
+                                       "whose order is right by chance would pass")]
+    return []
+
+
+def _rounding_ties(question: Question, replies: list[tuple]) -> list[tuple[str, str, str]]:
+    """Values halfway between two roundings: a DOUBLE and a DECIMAL computation round them apart."""
+    from drills.judge.sqlcompare import on_tie
+
+    digits = question.float_digits
+    unrounded = _without_round(question.solution)
+    found = []
+    for i, reply in enumerate(replies):
+        candidates = [("", reply)]
+        if unrounded:
+            raw = run_query(question, i, unrounded)
+            if raw[0] == "ok":
+                candidates.append((" before its ROUND", raw))
+        for label, rep in candidates:
+            for n, row in enumerate(rep[2], 1):
+                for value in row:
+                    if on_tie(value, digits):
+                        found.append(("warning", "float_digits",
+                                      f"the reference's value {show(value)}{label} (row {n} of dataset {i + 1}) sits "
+                                      f"on a rounding tie at float_digits {digits}: answers computing it as DOUBLE "
+                                      "and as DECIMAL round it apart; change the data"))
+                        return found
+    return found
+
+
+def _without_round(sql: str) -> str | None:
+    """The reference with every ROUND(x, n) replaced by x, or None when it has none."""
+    try:
+        import sqlglot
+        from sqlglot import exp
+
+        tree = sqlglot.parse_one(sql, read="duckdb")
+    except Exception:  # noqa: BLE001 - a reference sqlglot cannot read is simply not checked
+        return None
+    rounds = list(tree.find_all(exp.Round))
+    if not rounds:
+        return None
+    for node in rounds:
+        node.replace(node.this)
+    return tree.sql(dialect="duckdb")
