@@ -29,7 +29,7 @@ def test_problems_are_listed_with_file_and_line(fixture_bank, tmp_path):
     lines = result.output.splitlines()
     assert f"{seven}:14: wrong answer 1 is judged correct; it should fail because: the 11 sums are not " \
            "equally likely (fix the data or the comparison settings so it fails)" in lines
-    assert f"{top}:16: the reference solution fails: Catalog Error: Aggregate Function with name rnk " \
+    assert f"{top}:20: the reference solution fails: Catalog Error: Aggregate Function with name rnk " \
            "does not exist! [...]" in lines
     assert f"{bank / 'sql' / 'empty.yaml'}:1: file is empty; a drill file holds one YAML mapping " \
            "(see CONTRIBUTING.md)" in lines

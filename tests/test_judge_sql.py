@@ -87,7 +87,7 @@ def test_numbers_compare_across_types_after_rounding(running):
 
 def test_null_equals_null_and_dates_by_value(running):
     answer = ("SELECT CAST(strftime(day, '%Y-%m-%d') AS DATE) AS day, "
-              "sum(amount) OVER (ORDER BY day ROWS UNBOUNDED PRECEDING) AS total FROM sales ORDER BY 1")
+              "sum(amount) OVER (ORDER BY day RANGE UNBOUNDED PRECEDING) AS total FROM sales ORDER BY 1")
     assert judge(running, answer).correct
 
 

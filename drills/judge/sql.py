@@ -220,46 +220,58 @@ def judge(question: Question, answer: str) -> Verdict:
     start = time.perf_counter()
     rules = Rules.of(question)
     count = len(datasets(question))
-    for variant in VARIANTS:
-        for index in range(count):
-            exp = expected(question, index, variant)
-            first = variant == 0 and index == 0
-            got = run_query(question, index, answer, variant, want_order=first and question.ordered)
-            if got[0].startswith("setup_"):
-                raise _setup_problem(question, index, got)
-            if got[0] == "timeout":
-                return _verdict(start, "timeout",
-                                f"The query ran longer than {question.time_limit:g} s and was stopped.")
-            if got[0] == "memory":
-                return _verdict(start, "error", f"The query ran out of the memory an answer may use (at most "
-                                                f"{got[1]} MB) and was stopped.")
-            if got[0] == "crash":
-                return _verdict(start, "error", f"The query stopped the SQL worker ({got[1]}); it may have run "
-                                                f"out of memory (an answer may use {sql_worker.MEMORY_LIMIT_MB} MB).")
-            if got[0] in ("error", "refused"):
-                return _verdict(start, "error", got[1])
-            if first and question.ordered and len(got) > 5 and got[5] is False:
-                return _verdict(start, "wrong", "The drill asks for the rows in a given order, and the query has "
-                                                "no ORDER BY at its outer level, so its row order is left to chance. "
-                                                "Add an ORDER BY to the outermost query.",
-                                {"no_order_by": True})
-            problem = compare(rules, exp, got)
-            if problem is None:
-                continue
-            message, details = problem
-            if count > 1:
-                details["dataset"] = index + 1
-            if variant:
-                details["storage_order"] = VARIANT_NAMES[variant]
-                message += (f" (on dataset {index + 1} with its rows stored {VARIANT_NAMES[variant]}: the result "
-                            "depends on the order rows were inserted in, which SQL does not guarantee; "
-                            "order explicitly where it matters)")
-            elif index:
-                message += f" (on dataset {index + 1}, which has other edge cases than the first)"
-            if explaining() and "expected_rows" in details:
-                message += _counterexample(question, index, variant, answer, rules, details)
-            return _verdict(start, "wrong", message, details)
-    return _verdict(start, "correct", "Correct: same rows as the reference.")
+    limit = question.time_limit
+    rounds = -(-count * len(VARIANTS) // sql_worker.THREADS)
+    args = (question.content_hash or question.id, datasets(question), question.solution, answer, rules, limit,
+            MAX_ROWS, question.ordered)
+    try:
+        reply = runner().call("check", args, time.monotonic() + rounds * 2 * limit + GRACE)
+    except WorkerDied as died:
+        reply = ("answer", 0, 0, ("timeout", limit) if died.args == ("deadline",) else ("crash", "it stopped"))
+    if reply[0] == "correct":
+        return _verdict(start, "correct", "Correct: same rows as the reference.")
+    if reply[0] == "reference":
+        _, index, failed = reply
+        if failed[0].startswith("setup_"):
+            raise _setup_problem(question, index, failed)
+        what = "times out" if failed[0] == "timeout" else f"fails: {_failure(failed)}"
+        raise BankError(f"the reference solution {what}", question.path, question.line_of("solution"))
+    if reply[0] == "no_order_by":
+        return _verdict(start, "wrong", "The drill asks for the rows in a given order, and the query has "
+                                        "no ORDER BY at its outer level, so its row order is left to chance. "
+                                        "Add an ORDER BY to the outermost query.", {"no_order_by": True})
+    if reply[0] == "answer":
+        return _failed_answer(start, question, reply[3])
+    if reply[0] != "wrong":  # the worker failed as a whole: out of memory, or a crash
+        return _failed_answer(start, question, reply)
+    _, index, variant, exp, got = reply
+    message, details = compare(rules, exp, got)
+    if count > 1:
+        details["dataset"] = index + 1
+    if variant:
+        details["storage_order"] = VARIANT_NAMES[variant]
+        message += (f" (on dataset {index + 1} with its rows stored {VARIANT_NAMES[variant]}: the result "
+                    "depends on the order rows were inserted in, which SQL does not guarantee; "
+                    "order explicitly where it matters)")
+    elif index:
+        message += f" (on dataset {index + 1}, which has other edge cases than the first)"
+    if explaining() and "expected_rows" in details:
+        message += _counterexample(question, index, variant, answer, rules, details)
+    return _verdict(start, "wrong", message, details)
+
+
+def _failed_answer(start: float, question: Question, got: tuple) -> Verdict:
+    if got[0] in ("memory", "crash"):
+        runner().kill()  # a worker that hit its memory cap may be left unable to start a thread: start afresh
+    if got[0] == "timeout":
+        return _verdict(start, "timeout", f"The query ran longer than {question.time_limit:g} s and was stopped.")
+    if got[0] == "memory":
+        return _verdict(start, "error", f"The query ran out of the memory an answer may use (at most "
+                                        f"{got[1]} MB) and was stopped.")
+    if got[0] == "crash":
+        return _verdict(start, "error", f"The query stopped the SQL worker ({got[1]}); it may have run "
+                                        f"out of memory (an answer may use {sql_worker.MEMORY_LIMIT_MB} MB).")
+    return _verdict(start, "error", got[1])
 
 
 COUNTEREXAMPLE_BUDGET = 1.0

@@ -15,6 +15,7 @@ import pickle
 import struct
 import sys
 import threading
+import time
 from collections import OrderedDict
 from typing import Any
 
@@ -23,6 +24,7 @@ READ_ONLY = {"SELECT"}
 CACHE_SIZE = 96
 MEMORY_LIMIT_MB = 2048  # the worker's whole address space; DuckDB itself is told 1 GB below
 SHUFFLE_SEED = 7919
+THREADS = min(3, os.cpu_count() or 1)  # storage orders judged side by side
 
 # The physical orders each dataset is judged in: as the setup inserted the rows, reversed,
 # and shuffled with a fixed seed. SQL promises no order without ORDER BY.
@@ -92,17 +94,26 @@ def quote(name: str) -> str:
 
 
 class Watchdog:
-    """Interrupts the connection's running statement once `limit` seconds have passed."""
+    """Interrupts the connection's running statement once `limit` seconds have passed, or
+    as soon as `stop` is set (another query of the same check ran out of time)."""
 
-    def __init__(self, con: Any, limit: float | None) -> None:
-        self.con, self.limit = con, limit
+    def __init__(self, con: Any, limit: float | None, stop: threading.Event | None = None) -> None:
+        self.con, self.limit, self.stop = con, limit, stop
         self.done = threading.Event()
         self.fired = threading.Event()
         self.thread: threading.Thread | None = None
 
     def _watch(self) -> None:
-        if self.done.wait(self.limit):
-            return
+        if self.stop is None:
+            if self.done.wait(self.limit):
+                return
+        else:
+            end = time.monotonic() + (self.limit or 0)
+            while not self.done.wait(min(0.05, max(0.0, end - time.monotonic()))):
+                if self.stop.is_set() or time.monotonic() >= end:
+                    break
+            else:
+                return
         self.fired.set()
         # one interrupt sent as a query starts can be lost: keep sending until it returns
         while not self.done.is_set():
@@ -135,7 +146,7 @@ def has_outer_order_by(con: Any, sql: str) -> bool | None:
     return any(m.get("type") == "ORDER_MODIFIER" for m in node.get("modifiers", []))
 
 
-def run(con: Any, sql: str, time_limit: float, max_rows: int) -> tuple:
+def run(con: Any, sql: str, time_limit: float, max_rows: int, stop: threading.Event | None = None) -> tuple:
     """One answer on one connection: ("ok", columns, rows, truncated, shapes) or a failure reply."""
     import duckdb
 
@@ -155,7 +166,7 @@ def run(con: Any, sql: str, time_limit: float, max_rows: int) -> tuple:
                            "name the pivot values with IN (...) or use conditional aggregation")
     if kind not in READ_ONLY:
         return ("refused", f"only a read-only query (SELECT, WITH, FROM, VALUES) is accepted, not {kind}")
-    watchdog = Watchdog(con, time_limit)
+    watchdog = Watchdog(con, time_limit, stop)
     try:
         with watchdog:
             result = con.execute(sql)
@@ -179,17 +190,21 @@ def run(con: Any, sql: str, time_limit: float, max_rows: int) -> tuple:
 class Worker:
     def __init__(self) -> None:
         self.cache: OrderedDict[Any, Any] = OrderedDict()
+        self.references: OrderedDict[Any, tuple] = OrderedDict()
+        self.lock = threading.Lock()
 
     def connection(self, key: Any, setup: str, variant: int = 0, time_limit: float | None = None) -> Any:
         key = (key, variant)
-        con = self.cache.get(key)
-        if con is None:
-            con = connect(setup, variant, time_limit)
+        with self.lock:
+            con = self.cache.get(key)
+            if con is not None:
+                self.cache.move_to_end(key)
+                return con
+        con = connect(setup, variant, time_limit)
+        with self.lock:
             self.cache[key] = con
             if len(self.cache) > CACHE_SIZE:
                 self.cache.popitem(last=False)[1].close()
-        else:
-            self.cache.move_to_end(key)
         return con
 
     def open(self, key: Any, setup: str, variant: int, time_limit: float) -> Any:
@@ -213,6 +228,64 @@ class Worker:
         reply = run(con, sql, time_limit, max_rows)
         if want_order and reply[0] == "ok":
             reply = (*reply, has_outer_order_by(con, sql))
+        return reply
+
+    def check(self, key: Any, setups: list[str], reference: str, answer: str, rules: Any, time_limit: float,
+              max_rows: int, want_order: bool) -> tuple:
+        """The answer on every dataset in every storage order, next to the reference (cached).
+
+        The orders run side by side, one connection each, so checking three orders costs
+        little more wall time than one. Replies: ("correct",), ("no_order_by",),
+        ("wrong", index, variant, expected, got), ("reference", index, reply) when the
+        reference fails, ("answer", index, variant, reply) when the answer does."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        from drills.judge.sqlcompare import same
+
+        pairs = [(variant, index) for variant in VARIANTS for index in range(len(setups))]
+        stop = threading.Event()
+
+        def one(pair: tuple[int, int]) -> tuple:
+            variant, index = pair
+            con = self.open((key, index), setups[index], variant, time_limit)
+            if isinstance(con, tuple):
+                return ("reference", index, con), None
+            exp = self.reference(con, (key, index, variant, reference), reference, time_limit, max_rows)
+            if exp[0] != "ok":
+                return ("reference", index, exp), None
+            got = run(con, answer, time_limit, max_rows, stop)
+            if got[0] == "timeout":
+                stop.set()
+            return exp, got
+
+        workers = min(len(pairs), THREADS)
+        if workers > 1:
+            with ThreadPoolExecutor(workers) as pool:
+                results = list(pool.map(one, pairs))
+        else:
+            results = [one(p) for p in pairs]
+        for (variant, index), (exp, got) in zip(pairs, results, strict=True):
+            if got is None:
+                return exp
+            if got[0] != "ok":
+                return ("answer", index, variant, got)
+            if not same(rules, exp, got):
+                return ("wrong", index, variant, exp, got)
+        # asked only of answers that are otherwise right: parsing the query costs a few ms
+        if want_order and has_outer_order_by(self.connection((key, 0), setups[0]), answer) is False:
+            return ("no_order_by",)
+        return ("correct",)
+
+    def reference(self, con: Any, key: Any, sql: str, time_limit: float, max_rows: int) -> tuple:
+        with self.lock:
+            reply = self.references.get(key)
+        if reply is None:
+            reply = run(con, sql, time_limit, max_rows)
+            if reply[0] == "ok":
+                with self.lock:
+                    self.references[key] = reply
+                    if len(self.references) > CACHE_SIZE:
+                        self.references.popitem(last=False)
         return reply
 
     def tables(self, key: Any, setup: str, sample: int, time_limit: float | None = None) -> tuple:
