@@ -161,43 +161,54 @@ def shrink(worker: Any, key: Any, setup: str, variant: int, reference: str, answ
             minimal)
 
 
-def edits(scratch: Scratch) -> list[tuple[str, int, str, Callable[[], None]]]:
-    """Small changes to one row each: removals first (they fit most prompts), moves by one, ties with
-    the next value, repeated rows, NULLs last."""
+def edits(scratch: Scratch) -> list[tuple[str, int, str, list]]:
+    """Small changes to one row each, as (what, table, UPDATE/DELETE/INSERT on __drill_edit, parameters):
+    removals first (they fit most prompts), moves by one, ties with the next value, repeated
+    rows, NULLs last. A key column (named like an id, its values distinct) keeps distinct values."""
     con = scratch.con
     ties, moves, removals, repeats, nulls = [], [], [], [], []
-    for t, _ in enumerate(scratch.names):
-        table = f"__drill_all_{t}"
-        result = con.execute(f"SELECT * FROM {table} ORDER BY __drill_i")
+    for t, name in enumerate(scratch.raw_names):
+        result = con.execute(f"SELECT * FROM __drill_all_{t} ORDER BY __drill_i")
         columns = [(d[0], str(d[1]).upper()) for d in result.description][1:]
         data = result.fetchall()
+        keyed = False
         for c, (column, type_name) in enumerate(columns, 1):
-            values = sorted({r[c] for r in data if r[c] is not None}, key=_sort_key)
+            present = [r[c] for r in data]
+            values = sorted({v for v in present if v is not None}, key=_sort_key)
+            key = _is_key(column, present)
+            keyed = keyed or key
             for r in data:
                 i, v = r[0], r[c]
-                if v is not None:
-                    at = values.index(v)
-                    for near in (values[at - 1] if at else None, values[at + 1] if at + 1 < len(values) else None):
-                        if near is not None:
-                            ties.append((f"{scratch.raw_names[t]}.{column} of row {i} set to {show(near)}",
-                                         t, f"UPDATE __drill_edit SET {quote(column)} = ? WHERE __drill_i = {i}",
-                                         [near]))
-                    step = _step(type_name)
-                    if step:
-                        for sign in ("+", "-"):
-                            moves.append((f"{scratch.raw_names[t]}.{column} of row {i} moved by {sign}1", t,
-                                          f"UPDATE __drill_edit SET {quote(column)} = {quote(column)} {sign} {step} "
-                                          f"WHERE __drill_i = {i}", []))
-                    nulls.append((f"{scratch.raw_names[t]}.{column} of row {i} set to NULL", t,
-                                  f"UPDATE __drill_edit SET {quote(column)} = NULL WHERE __drill_i = {i}", []))
+                where = f"WHERE __drill_i = {i}"
+                if v is None:
+                    continue
+                at = values.index(v)
+                for near in (values[at - 1] if at else None, values[at + 1] if at + 1 < len(values) else None):
+                    if near is not None and not key:
+                        ties.append((f"{name}.{column} of row {i} set to {show(near)}", t,
+                                     f"UPDATE __drill_edit SET {quote(column)} = ? {where}", [near]))
+                step = _step(type_name)
+                for sign in ("+", "-") if step else ():
+                    moves.append((f"{name}.{column} of row {i} moved by {sign}1", t,
+                                  f"UPDATE __drill_edit SET {quote(column)} = {quote(column)} {sign} {step} {where}"
+                                  + (f" AND {quote(column)} {sign} {step} NOT IN (SELECT {quote(column)} FROM "
+                                     f"__drill_edit WHERE {quote(column)} IS NOT NULL)" if key else ""), []))
+                if not key:
+                    nulls.append((f"{name}.{column} of row {i} set to NULL", t,
+                                  f"UPDATE __drill_edit SET {quote(column)} = NULL {where}", []))
         for r in data:
             i = r[0]
-            removals.append((f"row {i} of {scratch.raw_names[t]} removed", t,
-                             f"DELETE FROM __drill_edit WHERE __drill_i = {i}", []))
-            repeats.append((f"row {i} of {scratch.raw_names[t]} repeated", t,
-                            f"INSERT INTO __drill_edit SELECT * REPLACE ({len(data) + 1} AS __drill_i) "
-                            f"FROM __drill_edit WHERE __drill_i = {i}", []))
+            removals.append((f"row {i} of {name} removed", t, f"DELETE FROM __drill_edit WHERE __drill_i = {i}", []))
+            if not keyed:
+                repeats.append((f"row {i} of {name} repeated", t,
+                                f"INSERT INTO __drill_edit SELECT * REPLACE ({len(data) + 1} AS __drill_i) "
+                                f"FROM __drill_edit WHERE __drill_i = {i}", []))
     return [*removals, *moves, *ties, *repeats, *nulls]
+
+
+def _is_key(column: str, values: list) -> bool:
+    name = column.lower()
+    return (name == "id" or name.endswith("_id")) and None not in values and len(set(values)) == len(values)
 
 
 def _sort_key(value: Any) -> tuple:
