@@ -27,27 +27,25 @@ MAX_ROWS = 10_000
 def ddmin(items: Sequence[T], fails: Callable[[list[T]], bool], deadline: float) -> list[T]:
     """A subset of `items` on which `fails` holds and, time allowing, no single item can be removed.
 
-    `fails(items)` must hold. Stops at `deadline` (time.monotonic) with the smallest failing
-    subset found so far."""
+    Delta debugging by chunk removal: try removing halves, then quarters, ... then single
+    items, keeping every removal after which `fails` still holds; single items are tried
+    again until none can go (1-minimal). `fails(items)` must hold. At `deadline`
+    (time.monotonic) it stops with the smallest failing subset found so far."""
     items = list(items)
-    n = 2
-    while len(items) >= 2 and time.monotonic() < deadline:
-        size = len(items)
-        chunks = [items[i * size // n:(i + 1) * size // n] for i in range(n)]
-        for chunk in chunks:
-            if chunk and fails(chunk):
-                items, n = chunk, 2
-                break
-        else:
-            for chunk in chunks:
-                rest = [x for x in items if x not in set(chunk)]
-                if rest and fails(rest):
-                    items, n = rest, max(n - 1, 2)
-                    break
+    size = max(1, len(items) // 2)
+    while items and time.monotonic() < deadline:
+        removed = False
+        start = 0
+        while start < len(items) and time.monotonic() < deadline:
+            rest = items[:start] + items[start + size:]
+            if rest and fails(rest):
+                items, removed = rest, True
             else:
-                if n >= len(items):
-                    break
-                n = min(len(items), 2 * n)
+                start += size
+        if size > 1:
+            size = max(1, size // 2)
+        elif not removed:
+            break
     return items
 
 
@@ -56,10 +54,12 @@ class Scratch:
 
     def __init__(self, setup: str, variant: int, time_limit: float) -> None:
         self.con = connect(setup, variant, time_limit)
-        self.names = [quote(n) for (n,) in self.con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE NOT internal AND database_name = 'memory' "
-            "AND schema_name = 'main' ORDER BY table_name").fetchall()]
-        self.raw_names = [n[1:-1].replace('""', '"') for n in self.names]
+        found = self.con.execute(
+            "SELECT table_name, sql FROM duckdb_tables() WHERE NOT internal AND database_name = 'memory' "
+            "AND schema_name = 'main' ORDER BY table_name").fetchall()
+        self.raw_names = [name for name, _ in found]
+        self.names = [quote(name) for name in self.raw_names]
+        self.ddl = [sql.rstrip(";") + ";" for _, sql in found]
         self.snapshot()
 
     def snapshot(self) -> None:
@@ -127,9 +127,7 @@ class Scratch:
         self.load(subset)
         lines = []
         for t, name in enumerate(self.names):
-            ddl = self.con.execute("SELECT sql FROM duckdb_tables() WHERE database_name = 'memory' AND "
-                                   "schema_name = 'main' AND table_name = ?", [self.raw_names[t]]).fetchone()[0]
-            lines.append(ddl.rstrip(";") + ";")
+            lines.append(self.ddl[t])
             rows = self.con.execute(f"SELECT * FROM {name}").fetchall()
             if rows:
                 values = ",\n  ".join("(" + ", ".join(literal(v) for v in r) + ")" for r in rows)

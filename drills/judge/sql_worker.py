@@ -128,7 +128,9 @@ class Watchdog:
 
     def __exit__(self, *exc: Any) -> None:
         self.done.set()
-        if self.thread is not None:
+        # waiting for the thread to end costs a scheduling round on a busy machine; it only
+        # matters when it is sending interrupts, which must stop before the next statement
+        if self.thread is not None and self.fired.is_set():
             self.thread.join()
 
 
