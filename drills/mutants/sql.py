@@ -94,12 +94,16 @@ def window(node, q, tree, exp):
         yield ("drop-window-order-by", "a window's ORDER BY dropped", lambda n: n.set("order", None))
         yield ("reverse-window-order-by", "a window's ORDER BY reversed", _reverse_order)
     spec = node.args.get("spec")
-    func = node.this
-    aggregate = isinstance(func, exp.AggFunc) and not isinstance(func, (exp.Rank, exp.DenseRank, exp.RowNumber))
-    if spec is None and order is not None and aggregate:
+    if spec is None and order is not None and _uses_frame(node.this, exp):
         yield ("default-frame->rows", "the default RANGE frame made ROWS (ties in the ORDER BY then differ)",
                lambda n: n.set("spec", exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
                                                       end="CURRENT ROW")))
+
+
+def _uses_frame(func, exp) -> bool:
+    """Aggregates and FIRST/LAST/NTH_VALUE read the frame; ranking functions, NTILE, LAG and LEAD do not."""
+    ignore = (exp.Rank, exp.DenseRank, exp.RowNumber, exp.Ntile, exp.PercentRank, exp.CumeDist, exp.Lag, exp.Lead)
+    return isinstance(func, exp.AggFunc) and not isinstance(func, ignore)
 
 
 def _reverse_order(n) -> None:
@@ -112,7 +116,8 @@ def frame(node, q, tree, exp):
     if not isinstance(node, exp.WindowSpec):
         return
     kind = (node.args.get("kind") or "").upper()
-    for other in ("ROWS", "RANGE", "GROUPS"):
+    whole = all(str(node.args.get(end) or "").upper() == "UNBOUNDED" for end in ("start", "end"))
+    for other in ("ROWS", "RANGE", "GROUPS") if not whole else ():  # the whole partition either way
         if kind and other != kind:
             yield (f"{kind.lower()}->{other.lower()}", f"a {kind} frame made {other}",
                    lambda n, o=other: n.set("kind", o))
@@ -272,8 +277,10 @@ def union(node, q, tree, exp):
 
 def division(node, q, tree, exp):
     if type(node) is exp.Div:
-        yield ("div->intdiv", "/ replaced by // (integer division)",
-               lambda n: n.replace(exp.IntDiv(this=n.this, expression=n.expression)))
+        # DuckDB's // divides DECIMALs and DOUBLEs exactly like /: truncate the quotient instead,
+        # which is what integer / integer gives in PostgreSQL and what `//` gives on integers
+        yield ("div->intdiv", "/ made integer division (the quotient truncated)",
+               lambda n: n.replace(exp.Anonymous(this="trunc", expressions=[n.copy()])))
     elif type(node) is exp.IntDiv:
         yield ("intdiv->div", "// replaced by /", lambda n: n.replace(exp.Div(this=n.this, expression=n.expression)))
 
