@@ -21,7 +21,7 @@ from typing import Any
 
 HEADER = struct.Struct(">I")
 READ_ONLY = {"SELECT"}
-CACHE_SIZE = 96
+CACHE_SIZE = 48  # datasets, each with its connections in every storage order
 MEMORY_LIMIT_MB = 2048  # the worker's whole address space; DuckDB itself is told 1 GB below
 SHUFFLE_SEED = 7919
 THREADS = min(3, os.cpu_count() or 1)  # storage orders judged side by side
@@ -66,27 +66,34 @@ def connect(setup: str, variant: int = 0, time_limit: float | None = None) -> An
     with Watchdog(con, time_limit):
         con.execute(setup)
     if variant:
-        reorder(con, variant)
+        con = variants(con, (variant,))[variant]
     return con
 
 
-def reorder(con: Any, variant: int) -> None:
-    """Store every table's rows again, reversed (1) or shuffled (2)."""
+def variants(con: Any, which: tuple[int, ...] = VARIANTS[1:]) -> dict[int, Any]:
+    """Connections to `con`'s database that see its tables stored in other orders.
+
+    Each order is a schema holding copies of the tables, reversed (1) or shuffled (2), and a
+    cursor whose default schema it is: the setup runs once, and the copies cost little."""
     import duckdb
 
-    order = "rowid DESC" if variant == 1 else f"hash(rowid + {SHUFFLE_SEED})"
-    tables = con.execute("SELECT database_name, schema_name, table_name FROM duckdb_tables() "
-                         "WHERE NOT internal ORDER BY ALL").fetchall()
-    for parts in tables:
-        name = ".".join(quote(p) for p in parts)
-        try:
-            con.execute(f"CREATE TEMP TABLE __drill_reorder AS SELECT * FROM {name} ORDER BY {order}")
-            con.execute(f"DELETE FROM {name}")
-            con.execute(f"INSERT INTO {name} SELECT * FROM __drill_reorder")
-        except duckdb.Error:
-            pass  # a table whose rows cannot be moved (a foreign key) keeps its order
-        finally:
-            con.execute("DROP TABLE IF EXISTS __drill_reorder")
+    tables = [name for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT internal AND database_name = 'memory' "
+        "AND schema_name = 'main' ORDER BY table_name").fetchall()]
+    out = {0: con}
+    for variant in which:
+        schema = f"__drill_order_{variant}"
+        order = "rowid DESC" if variant == 1 else f"hash(rowid + {SHUFFLE_SEED})"
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        for name in tables:
+            try:
+                con.execute(f"CREATE TABLE {schema}.{quote(name)} AS SELECT * FROM main.{quote(name)} ORDER BY {order}")
+            except duckdb.Error:
+                pass  # a table that cannot be copied is read from main, in its stored order
+        cursor = con.cursor()
+        cursor.execute(f"USE memory.{schema}")
+        out[variant] = cursor
+    return out
 
 
 def quote(name: str) -> str:
@@ -196,18 +203,18 @@ class Worker:
         self.lock = threading.Lock()
 
     def connection(self, key: Any, setup: str, variant: int = 0, time_limit: float | None = None) -> Any:
-        key = (key, variant)
+        """The dataset's connection seeing its rows in `variant` order (cached per dataset)."""
         with self.lock:
-            con = self.cache.get(key)
-            if con is not None:
+            orders = self.cache.get(key)
+            if orders is not None:
                 self.cache.move_to_end(key)
-                return con
-        con = connect(setup, variant, time_limit)
+                return orders[variant]
+        orders = variants(connect(setup, 0, time_limit))
         with self.lock:
-            self.cache[key] = con
+            self.cache[key] = orders
             if len(self.cache) > CACHE_SIZE:
-                self.cache.popitem(last=False)[1].close()
-        return con
+                self.cache.popitem(last=False)[1][0].close()
+        return orders[variant]
 
     def open(self, key: Any, setup: str, variant: int, time_limit: float) -> Any:
         """The connection, or the reply that says why the setup failed."""
@@ -246,6 +253,10 @@ class Worker:
 
         pairs = [(variant, index) for variant in VARIANTS for index in range(len(setups))]
         stop = threading.Event()
+        for index, setup in enumerate(setups):  # create each dataset once, before the threads ask for it
+            failed = self.open((key, index), setup, 0, time_limit)
+            if isinstance(failed, tuple):
+                return ("reference", index, failed)
 
         def one(pair: tuple[int, int]) -> tuple:
             variant, index = pair
@@ -298,12 +309,13 @@ class Worker:
             return con
         try:
             names = [r[0] for r in con.execute(
-                "SELECT table_name FROM information_schema.tables ORDER BY table_name").fetchall()]
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+                "ORDER BY table_name").fetchall()]
             out = []
             for name in names:
                 cols = con.execute(
                     "SELECT column_name, data_type FROM information_schema.columns "
-                    "WHERE table_name = ? ORDER BY ordinal_position", [name]).fetchall()
+                    "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position", [name]).fetchall()
                 count = con.execute(f"SELECT count(*) FROM {quote(name)}").fetchone()[0]
                 rows = con.execute(f"SELECT * FROM {quote(name)} LIMIT {int(sample)}").fetchall()
                 out.append((name, cols, rows, count))
