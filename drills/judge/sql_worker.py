@@ -100,45 +100,72 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+class Monitor:
+    """One thread that interrupts every watched statement past its deadline, or whose `stop`
+    event is set: starting a thread per query costs a scheduling round on a busy machine."""
+
+    RESEND = 0.02  # one interrupt sent as a query starts can be lost: keep sending until it returns
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.watched: set[Watchdog] = set()
+        self.thread: threading.Thread | None = None
+
+    def watch(self, dog: Watchdog) -> None:
+        with self.cond:
+            self.watched.add(dog)
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, daemon=True)
+                self.thread.start()
+            self.cond.notify()
+
+    def unwatch(self, dog: Watchdog) -> None:
+        with self.cond:  # interrupts are sent holding the lock: none can follow this
+            self.watched.discard(dog)
+
+    def poke(self) -> None:
+        with self.cond:
+            self.cond.notify()
+
+    def _run(self) -> None:
+        with self.cond:
+            while True:
+                now = time.monotonic()
+                wait = None
+                for dog in self.watched:
+                    if dog.fired.is_set() or now >= dog.deadline or (dog.stop is not None and dog.stop.is_set()):
+                        dog.fired.set()
+                        dog.con.interrupt()
+                        wait = self.RESEND
+                    else:
+                        left = dog.deadline - now
+                        wait = left if wait is None else min(wait, left)
+                        if dog.stop is not None:
+                            wait = min(wait, 0.05)
+                self.cond.wait(wait)
+
+
+MONITOR = Monitor()
+
+
 class Watchdog:
     """Interrupts the connection's running statement once `limit` seconds have passed, or
     as soon as `stop` is set (another query of the same check ran out of time)."""
 
     def __init__(self, con: Any, limit: float | None, stop: threading.Event | None = None) -> None:
         self.con, self.limit, self.stop = con, limit, stop
-        self.done = threading.Event()
         self.fired = threading.Event()
-        self.thread: threading.Thread | None = None
-
-    def _watch(self) -> None:
-        if self.stop is None:
-            if self.done.wait(self.limit):
-                return
-        else:
-            end = time.monotonic() + (self.limit or 0)
-            while not self.done.wait(min(0.05, max(0.0, end - time.monotonic()))):
-                if self.stop.is_set() or time.monotonic() >= end:
-                    break
-            else:
-                return
-        self.fired.set()
-        # one interrupt sent as a query starts can be lost: keep sending until it returns
-        while not self.done.is_set():
-            self.con.interrupt()
-            self.done.wait(0.02)
+        self.deadline = 0.0
 
     def __enter__(self) -> Watchdog:
         if self.limit is not None:
-            self.thread = threading.Thread(target=self._watch, daemon=True)
-            self.thread.start()
+            self.deadline = time.monotonic() + self.limit
+            MONITOR.watch(self)
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self.done.set()
-        # waiting for the thread to end costs a scheduling round on a busy machine; it only
-        # matters when it is sending interrupts, which must stop before the next statement
-        if self.thread is not None and self.fired.is_set():
-            self.thread.join()
+        if self.limit is not None:
+            MONITOR.unwatch(self)
 
 
 def has_outer_order_by(con: Any, sql: str) -> bool | None:
@@ -269,6 +296,7 @@ class Worker:
             got = run(con, answer, time_limit, max_rows, stop)
             if got[0] == "timeout":
                 stop.set()
+                MONITOR.poke()
             return exp, got
 
         workers = min(len(pairs), THREADS)
