@@ -182,11 +182,9 @@ def has_outer_order_by(con: Any, sql: str) -> bool | None:
     return any(m.get("type") == "ORDER_MODIFIER" for m in node.get("modifiers", []))
 
 
-def run(con: Any, sql: str, time_limit: float, max_rows: int, stop: threading.Event | None = None) -> tuple:
-    """One answer on one connection: ("ok", columns, rows, truncated, shapes) or a failure reply."""
+def refusal(con: Any, sql: str) -> tuple | None:
+    """Why `sql` may not run (not exactly one read-only query), as a reply; None when it may."""
     import duckdb
-
-    from drills.judge.sqlcompare import shape_of
 
     try:
         statements = con.extract_statements(sql)
@@ -202,6 +200,20 @@ def run(con: Any, sql: str, time_limit: float, max_rows: int, stop: threading.Ev
                            "name the pivot values with IN (...) or use conditional aggregation")
     if kind not in READ_ONLY:
         return ("refused", f"only a read-only query (SELECT, WITH, FROM, VALUES) is accepted, not {kind}")
+    return None
+
+
+def run(con: Any, sql: str, time_limit: float, max_rows: int, stop: threading.Event | None = None,
+        checked: bool = False) -> tuple:
+    """One answer on one connection: ("ok", columns, rows, truncated, shapes) or a failure reply.
+    With `checked`, `refusal` already let this text through."""
+    import duckdb
+
+    from drills.judge.sqlcompare import shape_of
+
+    refused = None if checked else refusal(con, sql)
+    if refused is not None:
+        return refused
     watchdog = Watchdog(con, time_limit, stop)
     try:
         with watchdog:
@@ -284,6 +296,9 @@ class Worker:
             failed = self.open((key, index), setup, 0, time_limit)
             if isinstance(failed, tuple):
                 return ("reference", index, failed)
+        refused = refusal(self.connection((key, 0), setups[0]), answer)
+        if refused is not None:
+            return ("answer", 0, 0, refused)
 
         def one(pair: tuple[int, int]) -> tuple:
             variant, index = pair
@@ -293,7 +308,7 @@ class Worker:
             exp = self.reference(con, (key, index, variant, reference), reference, time_limit, max_rows)
             if exp[0] != "ok":
                 return ("reference", index, exp), None
-            got = run(con, answer, time_limit, max_rows, stop)
+            got = run(con, answer, time_limit, max_rows, stop, checked=True)
             if got[0] == "timeout":
                 stop.set()
                 MONITOR.poke()
