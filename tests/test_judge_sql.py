@@ -340,3 +340,24 @@ def test_setup_that_never_finishes_is_a_bank_error_in_time(running):
             call()
         assert info.value.line == q.line_of("setup")
         assert time.monotonic() - start < 3
+
+
+@pytest.mark.parametrize("sql, outer", [
+    ("SELECT 1 ORDER BY 1", True),
+    ("select x from t order\n  by x desc", True),
+    ("SELECT x FROM t ORDER /* why */ BY x", True),
+    ("SELECT x FROM t UNION ALL SELECT y FROM u ORDER BY 1", True),
+    ("SELECT sum(x) OVER (ORDER BY y) FROM t", False),
+    ("WITH a AS (SELECT * FROM t ORDER BY x) SELECT * FROM a", False),
+    ("SELECT * FROM (SELECT x FROM t ORDER BY x)", False),
+    ("SELECT 'ORDER BY' FROM t", False),
+    ('SELECT "order by" FROM t', False),
+    ("SELECT x FROM t -- ORDER BY x", False),
+    ("SELECT string_agg(x ORDER BY y) FROM t", False),
+])
+def test_outer_order_by_is_found_in_the_text(sql, outer):
+    from drills.judge.sql_worker import _outer_order_by_in_text, connect, has_outer_order_by
+
+    assert _outer_order_by_in_text(sql) is outer
+    con = connect("CREATE TABLE t (x INTEGER, y INTEGER); CREATE TABLE u (y INTEGER);")
+    assert has_outer_order_by(con, sql) is outer  # DuckDB's own parser agrees

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import struct
 import sys
 import threading
@@ -168,9 +169,31 @@ class Watchdog:
             MONITOR.unwatch(self)
 
 
+_TOKENS = re.compile(r"""--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|"(?:[^"]|"")*"|[()]|[A-Za-z_]+""", re.S)
+
+
+def _outer_order_by_in_text(sql: str) -> bool:
+    """ORDER BY outside every parenthesis, string, quoted name and comment: the outer one."""
+    depth, previous = 0, ""
+    for token in _TOKENS.findall(sql):
+        if token.startswith(("--", "/*")):
+            continue
+        word = token.upper() if token[0].isalpha() or token[0] == "_" else ""
+        depth += (token == "(") - (token == ")")
+        if depth == 0 and previous == "ORDER" and word == "BY":
+            return True
+        previous = word if depth == 0 else ""
+    return False
+
+
 def has_outer_order_by(con: Any, sql: str) -> bool | None:
-    """Whether the query's outermost level sorts its rows; None when DuckDB cannot tell."""
+    """Whether the query's outermost level sorts its rows; None when DuckDB cannot tell.
+
+    A scan of the text answers yes in microseconds; a no is confirmed by DuckDB's parser."""
     import duckdb
+
+    if _outer_order_by_in_text(sql):
+        return True
 
     try:
         tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
@@ -240,6 +263,7 @@ class Worker:
         self.cache: OrderedDict[Any, Any] = OrderedDict()
         self.references: OrderedDict[Any, tuple] = OrderedDict()
         self.lock = threading.Lock()
+        self.pool: Any = None  # threads that judge the storage orders side by side, started once
 
     def connection(self, key: Any, setup: str, variant: int = 0, time_limit: float | None = None) -> Any:
         """The dataset's connection seeing its rows in `variant` order (cached per dataset)."""
@@ -314,10 +338,10 @@ class Worker:
                 MONITOR.poke()
             return exp, got
 
-        workers = min(len(pairs), THREADS)
-        if workers > 1:
-            with ThreadPoolExecutor(workers) as pool:
-                results = list(pool.map(one, pairs))
+        if THREADS > 1 and len(pairs) > 1:
+            if self.pool is None:
+                self.pool = ThreadPoolExecutor(THREADS)
+            results = list(self.pool.map(one, pairs))
         else:
             results = [one(p) for p in pairs]
         for (variant, index), (exp, got) in zip(pairs, results, strict=True):
