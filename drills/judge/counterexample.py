@@ -84,8 +84,9 @@ class Scratch:
                 continue
             source = "__drill_edit" if t == edited else f"__drill_all_{t}"
             self.con.execute(f"DELETE FROM {self.names[t]}")
+            # a filtered scan keeps the stored order (one thread); list_contains beats a semi join here
             self.con.execute(f"INSERT INTO {self.names[t]} SELECT * EXCLUDE (__drill_i) FROM {source} "
-                             "WHERE __drill_i IN (SELECT unnest(?::BIGINT[])) ORDER BY __drill_i", [list(ids_t)])
+                             "WHERE list_contains(?::BIGINT[], __drill_i)", [list(ids_t)])
             self.loaded[t] = None if t == edited else ids_t
 
     def outcome(self, reference: str, other: str, rules: Rules, limit: float) -> tuple[bool | None, tuple, tuple]:
