@@ -19,7 +19,7 @@ from typing import Any
 from drills.errors import BankError
 from drills.judge import sql_worker
 from drills.judge.sql_worker import VARIANT_NAMES, VARIANTS
-from drills.judge.sqlcompare import normalize, normalize_row, show, show_row  # noqa: F401 - the judge's API
+from drills.judge.sqlcompare import normalize, show, show_row  # noqa: F401 - the judge's API
 from drills.model import Question, Verdict
 
 MAX_ROWS = 10_000
@@ -136,12 +136,12 @@ def _deadline(limit: float) -> float:
     return time.monotonic() + 2 * limit + GRACE
 
 
-def run_query(question: Question, index: int, sql: str, variant: int = 0, want_order: bool = False) -> tuple:
+def run_query(question: Question, index: int, sql: str, variant: int = 0) -> tuple:
     """Run `sql` on dataset `index` of the question, stored in `variant` order; a worker reply."""
     key = (question.content_hash or question.id, index)
     limit = question.time_limit
     try:
-        return runner().call("query", (key, datasets(question)[index], sql, limit, MAX_ROWS, variant, want_order),
+        return runner().call("query", (key, datasets(question)[index], sql, limit, MAX_ROWS, variant),
                              _deadline(limit))
     except WorkerDied as died:
         return ("timeout", limit) if died.args == ("deadline",) else ("crash", "the SQL worker stopped")
