@@ -221,9 +221,9 @@ def judge(question: Question, answer: str) -> Verdict:
     rules = Rules.of(question)
     count = len(datasets(question))
     limit = question.time_limit
-    rounds = -(-count * len(VARIANTS) // sql_worker.THREADS)
+    rounds = count * len(VARIANTS)
     args = (question.content_hash or question.id, datasets(question), question.solution, answer, rules, limit,
-            MAX_ROWS, question.ordered)
+            MAX_ROWS, question.ordered, explaining())
     try:
         reply = runner().call("check", args, time.monotonic() + rounds * 2 * limit + GRACE)
     except WorkerDied as died:

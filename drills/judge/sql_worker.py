@@ -299,11 +299,12 @@ class Worker:
         return run(con, sql, time_limit, max_rows)
 
     def check(self, key: Any, setups: list[str], reference: str, answer: str, rules: Any, time_limit: float,
-              max_rows: int, want_order: bool) -> tuple:
+              max_rows: int, want_order: bool, side_by_side: bool = True) -> tuple:
         """The answer on every dataset in every storage order, next to the reference (cached).
 
-        The orders run side by side, one connection each, so checking three orders costs
-        little more wall time than one. Replies: ("correct",), ("no_order_by",),
+        With `side_by_side`, the orders run in threads, one connection each, so checking three
+        orders costs little more wall time than one; batch work (validate) already runs drills
+        in parallel and asks for one thread. Replies: ("correct",), ("no_order_by",),
         ("wrong", index, variant, expected, got), ("reference", index, reply) when the
         reference fails, ("answer", index, variant, reply) when the answer does."""
         from concurrent.futures import ThreadPoolExecutor
@@ -334,7 +335,7 @@ class Worker:
                 MONITOR.poke()
             return exp, got
 
-        if THREADS > 1 and len(pairs) > 1:
+        if side_by_side and THREADS > 1 and len(pairs) > 1:
             if self.pool is None:
                 self.pool = ThreadPoolExecutor(THREADS)
             results = list(self.pool.map(one, pairs))
