@@ -349,8 +349,9 @@ def _build(doc: dict, lines: dict[tuple, int], path: Path, root: Path | None, di
     for key in ("tags", "hints", "see_also", "extra_setups"):
         if key in kwargs:
             kwargs[key] = tuple(kwargs[key])
-    if "tests" in kwargs:
-        kwargs["tests"] = tuple(kwargs["tests"])
+    for key in ("tests", "equivalent_mutants"):
+        if key in kwargs:
+            kwargs[key] = tuple(kwargs[key])
     kwargs["solution"] = str(kwargs["solution"])
     return Question(**kwargs, wrong_answers=wrong, path=path, lines=top, content_hash=digest)
 

@@ -48,6 +48,8 @@ class Question:
     float_digits: int = 6
     # sql and python: seconds an answer may run before it is a timeout
     time_limit: float = 5.0
+    # sql and python: mutants of the reference that cannot be told from it, {mutant: id, why: reason}
+    equivalent_mutants: tuple[Mapping[str, str], ...] = ()
     # numeric
     tolerance: float | None = None
     # python

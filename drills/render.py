@@ -116,14 +116,18 @@ def report(rep: Any, as_json: bool) -> None:
     if as_json:
         print(json.dumps({
             "checked": rep.checked, "ok": rep.ok, "seconds": round(rep.seconds, 3),
-            "problems": [{"path": p.path, "line": p.line, "id": p.id, "message": p.message} for p in rep.problems],
+            "problems": [{"path": p.path, "line": p.line, "id": p.id, "message": p.message, "detail": p.detail}
+                         for p in rep.problems],
             "warnings": [{"path": p.path, "line": p.line, "id": p.id, "message": p.message} for p in rep.warnings],
+            **({"mutation": {k: s.to_dict() for k, s in rep.mutation.items()}} if rep.mutation is not None else {}),
         }))
         return
     for p in rep.problems:
         print(str(p))
     for p in rep.warnings:
         print(str(p))
+    for line in rep.score_lines():
+        print(line)
     n = len(rep.problems)
     status = "ok" if rep.ok else f"{n} problem{'s' if n != 1 else ''}"
     print(f"{rep.checked} drill{'s' if rep.checked != 1 else ''} checked in {rep.seconds:.1f}s: {status}")

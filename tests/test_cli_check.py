@@ -113,3 +113,26 @@ def test_numeric_close_but_wrong(run):
     result = run("check", "probability/two-dice-seven", "-a", "-", "--json", input="1e999999999")
     assert result.exit_code == 1
     assert json.loads(result.output)["verdict"] == "error"
+
+
+def test_hard_coded_rows_fail_on_the_second_dataset(run):
+    literal = "SELECT * FROM (VALUES ('eng', 'Ana'), ('eng', 'Bo'), ('ops', 'Di')) v(department, name)"
+    result = run("check", "sql/top-earner", "--answer-file", "-", "--json", input=literal)
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["verdict"] == "wrong"
+    assert data["details"]["dataset"] == 2
+
+
+def test_wrong_answer_shows_its_counterexample_in_text_and_json(run):
+    answer = ("SELECT department, name FROM emp QUALIFY row_number() OVER "
+              "(PARTITION BY department ORDER BY salary DESC NULLS LAST) = 1")
+    text = run("check", "sql/top-earner", "--answer-file", "-", input=answer)
+    assert "Your query and the reference already differ on just 2 rows of `emp`:" in text.output
+    assert "    ('Ana', 'eng', 10)" in text.output
+    data = json.loads(run("check", "sql/top-earner", "--answer-file", "-", "--json", input=answer).output)
+    found = data["details"]["counterexample"]
+    assert found["tables"]["emp"] == {"columns": ["name", "department", "salary"],
+                                      "rows": [["'Ana'", "'eng'", "10"], ["'Bo'", "'eng'", "10"]]}
+    assert found["expected"]["columns"] == ["department", "name"]
+    assert len(found["expected"]["rows"]) == 2 and len(found["actual"]["rows"]) == 1

@@ -186,6 +186,33 @@ def _run_reference(question: Question, inputs: Inputs, needed: list[int]) -> tup
     )
 
 
+SEPARATION = 5  # the reference needs at most a fifth of the limit
+REMEASURE = 2
+
+
+def checks(question: Question) -> list[tuple[str, str, str]]:
+    """What `drill validate` asks of a Python drill beyond its reference and wrong answers:
+    a limit that separates, the reference needing at most a fifth of it.
+
+    CPU time barely moves with the machine's load, but a busy sibling core can add to it,
+    so a reference over the line is measured again and the fastest run counts.
+    """
+    limit = question.time_limit
+    used = None
+    for _ in range(1 + REMEASURE):
+        verdict = judge(question, question.solution)
+        seconds_used = verdict.details.get("cpu_seconds")
+        if not verdict.correct or not isinstance(seconds_used, (int, float)):
+            return []  # validate reports a failing reference on its own
+        used = seconds_used if used is None else min(used, seconds_used)
+        if used <= limit / SEPARATION:
+            return []
+    return [("problem", "time_limit" if "time_limit" in question.lines else "solution",
+             f"the reference solution needs {used:.3f} s of CPU time, more than a fifth of time_limit "
+             f"{limit:g} s; raise time_limit to at least {used * SEPARATION:.2g} s or make the reference "
+             "faster, and check the answers marked slow still run out of time")]
+
+
 def _check_run(run: Run) -> None:
     """A run the machine, not the program, cut short is no verdict: say so and stop."""
     if run.status == "starved":
