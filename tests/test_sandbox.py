@@ -472,10 +472,11 @@ def test_server_restarts_after_it_dies():
 def test_a_new_server_starts_when_the_zygote_dies():
     q = drill()
     assert judge(q, GOOD).outcome == "correct"
-    server, zygote, _ = sandbox_tree()
+    _, zygote, _ = sandbox_tree()
     os.kill(zygote, signal.SIGKILL)
-    assert judge(q, GOOD).outcome == "correct"
-    assert sandbox.server_pid() != server
+    for _ in range(3):  # the spare forked before may still finish one check; then a new zygote
+        assert judge(q, GOOD).outcome == "correct"
+    assert sandbox_tree()[1] != zygote
 
 
 def _state(pid: int) -> str:
