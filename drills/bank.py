@@ -6,7 +6,7 @@ import hashlib
 import os
 import stat as stat_kind
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -136,30 +136,59 @@ def _cache_tag() -> str:
     return f"drill {__version__} format {FORMAT_VERSION}"
 
 
-def _read_cache(cache: Path | None) -> dict[str, tuple]:
-    if cache is None:
+def _question_to_json(q: Question) -> dict:
+    from drills import cache
+
+    out = {}
+    for f in fields(q):
+        value = getattr(q, f.name)
+        if f.name == "path":
+            value = str(value) if value else None
+        elif f.name == "wrong_answers":
+            value = [asdict(w) for w in value]
+        elif f.name == "lines":
+            value = dict(value)
+        out[f.name] = cache.encode(value)
+    return out
+
+
+def _question_from_json(data: dict) -> Question:
+    from drills import cache
+
+    kwargs = {name: cache.decode(value) for name, value in data.items()}
+    kwargs["path"] = Path(kwargs["path"]) if kwargs.get("path") else None
+    kwargs["wrong_answers"] = tuple(WrongAnswer(**w) for w in kwargs.get("wrong_answers", ()))
+    return Question(**kwargs)
+
+
+def _read_cache(cache_file: Path | None) -> dict[str, tuple]:
+    """Parsed drills by file, as JSON that only this user wrote (see drills/cache.py)."""
+    if cache_file is None:
         return {}
-    import pickle
+    from drills import cache
 
+    data = cache.read_json(cache_file)
     try:
-        with open(cache, "rb") as f:
-            tag, entries = pickle.load(f)
-        return entries if tag == _cache_tag() and isinstance(entries, dict) else {}
-    except Exception:  # noqa: BLE001 - a missing, stale or damaged cache is rebuilt, never fatal
+        if not isinstance(data, dict) or data.get("tag") != _cache_tag():
+            return {}
+        return {
+            path: (tuple(entry["stamp"]), _question_from_json(entry["question"]))
+            for path, entry in data["entries"].items()
+        }
+    except (KeyError, TypeError, ValueError, AttributeError):  # damaged or stale: parse again
         return {}
 
 
-def _write_cache(cache: Path, entries: dict[str, tuple]) -> None:
-    import pickle
+def _write_cache(cache_file: Path, entries: dict[str, tuple]) -> None:
+    from drills import cache
 
-    tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
-            pickle.dump((_cache_tag(), entries), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
-    except OSError:
-        tmp.unlink(missing_ok=True)  # a cache that cannot be written only costs speed
+    out = {}
+    for path, (stamp, q) in entries.items():
+        try:
+            out[path] = {"stamp": list(stamp), "question": _question_to_json(q)}
+        except cache.Unencodable:
+            continue  # a value JSON cannot hold: this drill is parsed each time
+    cache.write_json(cache_file, {"tag": _cache_tag(), "entries": out})  # if it fails, it only costs speed
 
 
 def bank_file_stat(path: Path, bank: Path | None) -> os.stat_result:
@@ -369,15 +398,16 @@ def _build(doc: dict, lines: dict[tuple, int], path: Path, root: Path | None, di
     _check_id_matches_path(doc, path, root, lines)
     top = {k[0]: v for k, v in lines.items() if len(k) == 1}
     wrong = tuple(
-        WrongAnswer(str(w["answer"]), w["why"], lines.get(("wrong_answers", i), 0))
+        WrongAnswer(str(w["answer"]), w["why"], lines.get(("wrong_answers", i), 0), bool(w.get("slow", False)))
         for i, w in enumerate(doc.get("wrong_answers", ()))
     )
     kwargs = {k: v for k, v in doc.items() if k not in ("wrong_answers", "format_version")}
     for key in ("tags", "hints", "see_also", "extra_setups"):
         if key in kwargs:
             kwargs[key] = tuple(kwargs[key])
-    if "tests" in kwargs:
-        kwargs["tests"] = tuple(kwargs["tests"])
+    for key in ("tests", "equivalent_mutants"):
+        if key in kwargs:
+            kwargs[key] = tuple(kwargs[key])
     kwargs["solution"] = str(kwargs["solution"])
     return Question(**kwargs, wrong_answers=wrong, path=path, lines=top, content_hash=digest)
 

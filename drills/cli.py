@@ -50,12 +50,11 @@ class Ctx:
     def load(self):
         """The banks in use. A broken file is reported on stderr and left out, so one bad drill in
         an extra bank does not stop a session; `drill validate` still fails on it."""
+        from drills import cache
         from drills.bank import load_bank
-        from drills.store import default_home
 
         if self._bank is None:
-            self._bank = load_bank(self.dirs(), strict=False,
-                                   cache=(self.home or default_home()) / "cache" / "bank.pickle")
+            self._bank = load_bank(self.dirs(), strict=False, cache=cache.folder("bank") / "parsed.json")
             for err in self._bank.errors[:SHOW_PROBLEMS]:
                 say(f"Warning: left out: {err}", err=True)
             more = len(self._bank.errors) - SHOW_PROBLEMS
@@ -105,6 +104,9 @@ def cli(ctx: click.Context, banks: tuple[str, ...], home: Path | None, no_builti
 
     Start with `drill today`: the day's reviews and a few new drills.
     """
+    from drills import cache
+
+    cache.set_home(home)
     ctx.obj = Ctx(banks, home, not no_builtin)
     ctx.call_on_close(lambda: ctx.obj._store.close() if ctx.obj._store else None)
 
@@ -130,7 +132,10 @@ def _question(obj: Ctx, key: str):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
 def check(obj: Ctx, question: str, answer_file, as_json: bool) -> None:
-    """Judge an answer to QUESTION (an id or a drill file). Exit 0 if correct, 1 if not."""
+    """Judge an answer to QUESTION (an id or a drill file).
+
+    Exit 0 if correct, 1 if not, 3 for a recall card (self_rated: nothing judges it).
+    """
     from drills import render, rowdiff
     from drills.judge import judge
 
@@ -141,7 +146,7 @@ def check(obj: Ctx, question: str, answer_file, as_json: bool) -> None:
         click.echo(render.verdict_json(q, v))
     else:
         render.verdict(q, v, rows=rowdiff.explain(q, answer, v))
-    sys.exit(0 if v.correct else 1)
+    sys.exit(0 if v.correct else 3 if v.outcome == "self_rated" else 1)
 
 
 @cli.command()
@@ -149,14 +154,16 @@ def check(obj: Ctx, question: str, answer_file, as_json: bool) -> None:
 @click.option("--changed", is_flag=True, help="Only the drills added or changed since --base (git).")
 @click.option("--base", metavar="REF", help="Git ref to compare with for --changed (default: main).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: the number of CPUs).")
+@click.option("--mutants", is_flag=True, help="Also judge mutants of each reference; a survivor is a problem.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 def validate(obj: Ctx, paths: tuple[Path, ...], changed: bool, base: str | None, jobs: int | None,
-             as_json: bool) -> None:
+             mutants: bool, as_json: bool) -> None:
     """Prove drills: schema, unique ids, reference correct, wrong answers rejected.
 
     PATHS default to every bank in use. One line per problem as path:line: message;
-    near-duplicate drills are reported as warnings.
+    near-duplicate drills are reported as warnings. With --mutants, each surviving mutant
+    is listed with its diff and data that kills it, and the mutation score per kind printed.
     """
     from drills import render
     from drills.validate import drill_paths, validate_paths
@@ -177,7 +184,8 @@ def validate(obj: Ctx, paths: tuple[Path, ...], changed: bool, base: str | None,
             return
     import os
 
-    report = validate_paths(paths or banks, context=banks, jobs=jobs or min(4, os.cpu_count() or 1))
+    report = validate_paths(paths or banks, context=banks, jobs=jobs or min(4, os.cpu_count() or 1),
+                            mutants=mutants)
     render.report(report, as_json)
     sys.exit(0 if report.ok else 1)
 
@@ -290,15 +298,19 @@ def _judge_with_notice(judge):
 @cli.command()
 def doctor() -> None:
     """Which isolation layers the Python sandbox gets on this machine, and what is missing."""
-    from drills.sandbox import doctor as layers
+    from drills import sandbox
 
-    report = layers()
+    report = sandbox.doctor()
     width = max(len(name) for name in report)
     for name, layer in report.items():
         mark = "✓" if layer["active"] else "✗"
         click.echo(f"{mark} {name:<{width}}  {layer['detail']}")
     missing = [name for name, layer in report.items() if not layer["active"]]
     click.echo("all layers active" if not missing else f"reduced isolation: {', '.join(missing)} missing")
+    if "sandbox" not in report:
+        speed = sandbox.speed()
+        click.echo(f"time limits: CPU time of the answer's own work; this machine takes {speed:.2f}x "
+                   "the reference machine's time, and limits are scaled by it")
 
 
 def _ui(obj: Ctx):
@@ -310,13 +322,14 @@ def _ui(obj: Ctx):
 
 
 def _run_session(obj: Ctx, mode: str, build) -> None:
+    from drills import cache
     from drills.judge import judge
     from drills.session import Session, sql_tables, utc_now
 
     questions = obj.load().questions
     store, settings = obj.store(), obj.settings()
     queue, notes = build(questions, store, settings, utc_now())
-    tables = sql_tables(store.home / "cache" / "tables")
+    tables = sql_tables(cache.folder("tables"))
     Session(questions, store, _ui(obj), settings, mode=mode, tables=tables,
             judge=_judge_with_notice(judge)).run(queue, notes)
 
@@ -379,8 +392,8 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
     """A timed round like a technical screen, then a report of what to work on.
 
     Ctrl-C pauses the round; `drill mock --resume` continues it."""
+    from drills import cache, render
     from drills import mock as rounds
-    from drills import render
     from drills.judge import judge
     from drills.session import iso, sql_tables, utc_now
 
@@ -439,7 +452,7 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
                                      {"seed": seed, "feedback": feedback, "topic": topic, "tag": tag})
     ui = _ui(obj)
     runner = rounds.MockRound(questions, store, ui, settings, round_id, judge=_judge_with_notice(judge),
-                              tables=sql_tables(store.home / "cache" / "tables"))
+                              tables=sql_tables(cache.folder("tables")))
     try:
         report = runner.run()
     except KeyboardInterrupt:

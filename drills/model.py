@@ -9,13 +9,14 @@ from typing import Any
 
 KINDS = ("sql", "python", "numeric", "recall")
 DIFFICULTIES = ("easy", "medium", "hard")
-OUTCOMES = ("correct", "wrong", "error", "timeout")
+OUTCOMES = ("correct", "wrong", "error", "timeout", "self_rated")  # self_rated: recall cards, never judged
 
 @dataclass(frozen=True)
 class WrongAnswer:
     answer: str
     why: str
     line: int = 0
+    slow: bool = False  # right values, too slow: it must be judged a timeout
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Question:
     float_digits: int = 6
     # sql and python: seconds an answer may run before it is a timeout
     time_limit: float = 5.0
+    # sql and python: mutants of the reference that cannot be told from it, {mutant: id, why: reason}
+    equivalent_mutants: tuple[Mapping[str, str], ...] = ()
     # numeric
     tolerance: float | None = None
     # python

@@ -9,7 +9,8 @@ from typing import Any
 
 from drills.model import Question, Verdict
 
-MARKS = {"correct": ("✓", "green"), "wrong": ("✗", "red"), "error": ("!", "yellow"), "timeout": ("⏱", "yellow")}
+MARKS = {"correct": ("✓", "green"), "wrong": ("✗", "red"), "error": ("!", "yellow"), "timeout": ("⏱", "yellow"),
+         "self_rated": ("·", "cyan")}
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides that can
 # make text read differently from what it is
@@ -81,6 +82,9 @@ def _verdict_body(out: Any, v: Verdict, rows: Any = None) -> None:
 
     out.print(plain(v.message))
     d = v.details
+    if "model_answer" in d:
+        out.print("[bold]Model answer[/]")
+        out.print(markdown(str(d["model_answer"]).rstrip()))
     smallest = rowdiff.counterexample(v)
     if smallest is not None:
         _counterexample(out, smallest)
@@ -298,12 +302,16 @@ def report(rep: Any, as_json: bool) -> None:
     if as_json:
         print(json.dumps({
             "checked": rep.checked, "ok": rep.ok, "seconds": round(rep.seconds, 3),
-            "problems": [{"path": p.path, "line": p.line, "id": p.id, "message": p.message} for p in rep.problems],
+            "problems": [{"path": p.path, "line": p.line, "id": p.id, "message": p.message, "detail": p.detail}
+                         for p in rep.problems],
             "warnings": [{"path": p.path, "line": p.line, "id": p.id, "message": p.message} for p in rep.warnings],
+            **({"mutation": {k: s.to_dict() for k, s in rep.mutation.items()}} if rep.mutation is not None else {}),
         }))
         return
     for p in [*rep.problems, *rep.warnings]:
         print(clean(p))
+    for score in rep.score_lines():
+        print(score)
     n = len(rep.problems)
     status = "ok" if rep.ok else plural(n, "problem")
     print(f"{plural(rep.checked, 'drill')} checked in {rep.seconds:.1f}s: {status}")

@@ -83,17 +83,21 @@ def query(question: Question, sql: str, dataset: int = 0) -> tuple:
 
 
 def run_sql(question: Question, text: str) -> QueryRun:
+    from drills.judge import sql as sql_judge
+
     if not text.strip():
         return QueryRun(error="Nothing to run: type a query above :run.")
     reply = query(question, text)
     status = reply[0]
-    if status == "setup_error":
-        raise BankError(f"the drill's setup fails: {reply[1]}", question.path, question.line_of("setup"))
+    if status.startswith("setup_"):
+        raise sql_judge.setup_problem(question, 0, reply)
     if status == "timeout":
         return QueryRun(error=f"The query ran longer than {question.time_limit:g} s and was stopped.")
+    if status == "memory":
+        return QueryRun(error=f"The query needed more memory than the {reply[1]} MB a query may use.")
     if status != "ok":
         return QueryRun(error=str(reply[1]))
-    _, columns, rows, truncated = reply
+    _, columns, rows, truncated = reply[:4]
     return QueryRun([name for name, _ in columns], [[show_value(v) for v in row] for row in rows[:SHOW_ROWS]],
                     len(rows), truncated)
 
@@ -115,11 +119,15 @@ def _call(question: Question, test: dict) -> str:
 
 def run_python(question: Question, text: str) -> CodeRun:
     from drills import sandbox
-    from drills.judge.python import _wire_tests
+    from drills.sandbox import plain
 
     shown = visible_tests(question)
-    wire = _wire_tests(question)
-    result = sandbox.run(text, question.function, [wire[i] for i in shown], time_limit=question.time_limit)
+    # only literal `args` are shown, so nothing needs `args_code` built (which can take a while)
+    try:
+        wire = [{"args": plain.encode(list(question.tests[i]["args"]))} for i in shown]
+    except plain.NotPlain as e:
+        raise BankError(f"a test's `args` holds {e}", question.path, question.line_of("tests")) from None
+    result = sandbox.run(text, question.function, wire, time_limit=question.time_limit)
     out = CodeRun(hidden=len(question.tests) - len(shown), output=result.output)
     problem = "The sandbox could not run this code; try again." if result.garbled or not result.layers \
         else _load_problem(question, result)
@@ -141,6 +149,7 @@ def run_python(question: Question, text: str) -> CodeRun:
                 example.error = f"returned {r.what}, which is not plain data"
         elif position == len(result.results):
             example.error = {"timeout": f"ran out of time (the limit is {question.time_limit:g} s)",
+                             "idle": f"waited longer than {question.time_limit:g} s without running",
                              "memory": "used more memory than the sandbox allows"}.get(
                 result.status, f"stopped ({result.status})")
         else:

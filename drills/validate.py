@@ -7,12 +7,13 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from drills.bank import bank_root, load_bank
 from drills.errors import BankError, DrillError
 from drills.model import Question
+from drills.mutants import DrillMutants, Score
 from drills.scaffold import placeholders
 from drills.similar import near_duplicates
 
@@ -23,11 +24,15 @@ class Problem:
     line: int | None
     message: str
     id: str = ""
+    detail: str = ""  # lines shown under the message: a mutant's diff, data to paste
 
     def __str__(self) -> str:
         loc = f"{self.path}:{self.line}" if self.line else self.path
         first, *rest = self.message.strip().splitlines() or [""]
-        return f"{loc}: {first}" + (" [...]" if rest else "")
+        text = f"{loc}: {first}" + (" [...]" if rest else "")
+        if self.detail:
+            text += "\n" + "\n".join(f"    {line}" for line in self.detail.rstrip().splitlines())
+        return text
 
 
 @dataclass
@@ -36,14 +41,32 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    mutation: dict[str, Score] | None = None  # per kind, with --mutants
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    def score_lines(self) -> list[str]:
+        return [f"mutation score, {kind}: {s.killed} of {s.total - s.equivalent} mutants killed ({s.percent:.1f}%)"
+                + (f", {s.equivalent} acknowledged as equivalent" if s.equivalent else "")
+                for kind, s in (self.mutation or {}).items()]
 
-def validate_paths(paths: Iterable[Path], context: Iterable[Path] = (), jobs: int = 1) -> Report:
-    """Validate the drills under `paths`; ids are also checked for clashes with `context` banks."""
+
+@dataclass
+class Checked:
+    """What validation found in one drill."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    mutants: DrillMutants | None = None
+
+
+def validate_paths(paths: Iterable[Path], context: Iterable[Path] = (), jobs: int = 1,
+                   mutants: bool = False) -> Report:
+    """Validate the drills under `paths`; ids are also checked for clashes with `context` banks.
+
+    With `mutants`, every drill's mutants are judged too: a survivor is a problem."""
     start = time.perf_counter()
     paths = [Path(p) for p in paths]
     report = Report()
@@ -69,8 +92,16 @@ def validate_paths(paths: Iterable[Path], context: Iterable[Path] = (), jobs: in
                                            "replace it with the drill's own text", q.id))
             continue
         to_judge.append(q)
-    for problems in _judged(to_judge, jobs):
-        report.problems += problems
+    judged = []
+    for checked in _judged(to_judge, jobs, mutants):
+        report.problems += checked.problems
+        report.warnings += checked.warnings
+        if checked.mutants is not None:
+            judged.append(checked.mutants)
+    if mutants:
+        from drills.mutants import scores
+
+        report.mutation = scores(judged)
     for match in near_duplicates(bank.questions.values(), everyone.values()):
         q = match.question
         report.warnings.append(Problem(str(q.path), q.line_of(match.field), match.message(), q.id))
@@ -92,50 +123,100 @@ def drill_paths(files: Iterable[Path], banks: Iterable[Path]) -> list[Path]:
     return out
 
 
-def _judged(questions: list[Question], jobs: int) -> Iterable[list[Problem]]:
+def _judged(questions: list[Question], jobs: int, mutants: bool = False) -> Iterable[Checked]:
     """check_question for each drill, in `jobs` processes when there is enough to share.
 
     Most of the time goes to waiting on the judges' own processes (a too-slow wrong answer
     runs to its time limit), so a second worker process halves the wall time on two cores.
     """
+    check = partial(check_question, mutants=mutants)
     if jobs <= 1 or len(questions) < 8:
-        return map(check_question, questions)
+        return map(check, questions)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: each worker starts its own SQL worker and sandbox server
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    from drills import cache
+
+    # spawn, not fork: each worker starts its own SQL worker and sandbox server, with this home
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=cache.set_home, initargs=(cache.home(),))
     with pool:
-        return list(pool.map(check_question, questions, chunksize=1))
+        return list(pool.map(check, questions, chunksize=1))
 
 
-def check_question(q: Question) -> list[Problem]:
-    """Run the reference and every listed wrong answer through the drill's own judge."""
-    from drills.judge import judge
+def check_question(q: Question, mutants: bool = False) -> Checked:
+    """Run the reference and every listed wrong answer through the drill's own judge, then the
+    kind's own checks of its data and, with `mutants`, the mutants of the reference."""
+    from drills.judge import judge, kind_checks, verdicts_only
 
-    problems: list[Problem] = []
-    path = str(q.path)
+    checked = Checked()
     if q.kind == "recall":
-        return problems
-    try:
-        verdict = judge(q, q.solution)
-        if not verdict.correct:
-            problems.append(Problem(path, q.line_of("solution"),
-                                    f"the reference solution is judged {verdict.outcome}: {verdict.message}", q.id))
-            return problems
-        if q.kind == "sql":
-            problems += _empty_datasets(q)
-        for i, wrong in enumerate(q.wrong_answers, 1):
-            verdict = judge(q, wrong.answer)
-            if verdict.correct:
-                problems.append(Problem(path, wrong.line or q.line_of("wrong_answers"),
-                                        f"wrong answer {i} is judged correct; it should fail because: {wrong.why} "
-                                        "(fix the data or the comparison settings so it fails)", q.id))
-    except BankError as exc:
-        problems.append(Problem(str(exc.path or path), exc.line, exc.message, q.id))
-    except DrillError as exc:
-        problems.append(Problem(path, None, str(exc), q.id))
-    return problems
+        return checked
+    path = str(q.path)
+    with verdicts_only():
+        try:
+            verdict = judge(q, q.solution)
+            if not verdict.correct:
+                checked.problems.append(Problem(path, q.line_of("solution"), "the reference solution is judged "
+                                                f"{verdict.outcome}: {verdict.message}", q.id))
+                return checked
+            for i, wrong in enumerate(q.wrong_answers, 1):
+                verdict = judge(q, wrong.answer)
+                where = wrong.line or q.line_of("wrong_answers")
+                if wrong.slow and verdict.outcome != "timeout":
+                    checked.problems.append(Problem(path, where, _not_slow(i, q, verdict), q.id))
+                elif verdict.correct:
+                    checked.problems.append(Problem(
+                        path, where,
+                        f"wrong answer {i} is judged correct; it should fail because: {wrong.why} "
+                        "(fix the data or the comparison settings so it fails)", q.id))
+            for severity, key, message in kind_checks(q):
+                found = Problem(path, q.line_of(key), message, q.id)
+                (checked.problems if severity == "problem" else checked.warnings).append(found)
+        except BankError as exc:
+            checked.problems.append(Problem(str(exc.path or path), exc.line, exc.message, q.id))
+            return checked
+        except DrillError as exc:
+            checked.problems.append(Problem(path, None, str(exc), q.id))
+            return checked
+    if mutants and not checked.problems:
+        checked.mutants = _mutants(q, checked)
+    return checked
+
+
+def _mutants(q: Question, checked: Checked) -> DrillMutants:
+    from drills.mutants import diff, judge_mutants, killing_data
+
+    path = str(q.path)
+    result = judge_mutants(q)
+    if result.broken:
+        checked.problems.append(Problem(path, q.line_of("solution"), f"no mutants: {result.broken}", q.id))
+    for j in result.survivors:
+        m = j.mutant
+        data = killing_data(q, m)
+        found = (f"data that kills it (check that it fits the prompt, then add it to extra_setups):\n{data}"
+                 if data else "no small change of the drill's data kills it: if no data can, acknowledge it")
+        checked.problems.append(Problem(
+            path, q.line_of("solution"),
+            f"mutant {m.id} survives ({m.description}): every dataset gives the reference's result; add data "
+            "that tells them apart, or list it under equivalent_mutants with the reason no data can", q.id,
+            detail=f"{diff(q, m)}\n{found}"))
+    for mutant_id in result.unknown_acknowledgements:
+        checked.problems.append(Problem(path, q.line_of("equivalent_mutants"),
+                                        f"equivalent_mutants lists {mutant_id}, which the reference has no longer; "
+                                        "remove it or use the id `drill validate --mutants` prints", q.id))
+    for mutant_id in result.killed_acknowledgements:
+        checked.warnings.append(Problem(path, q.line_of("equivalent_mutants"),
+                                        f"equivalent_mutants lists {mutant_id}, but the data kills it: it is not "
+                                        "equivalent; remove it from the list", q.id))
+    return result
+
+
+def _not_slow(i: int, q: Question, verdict) -> str:
+    used = verdict.details.get("cpu_seconds")
+    took = f" after {used:.3f} s of CPU time" if isinstance(used, (int, float)) else ""
+    return (f"wrong answer {i} is marked slow but was judged {verdict.outcome}{took} (time_limit {q.time_limit:g} s): "
+            f"{verdict.message} Make the large tests larger, or drop `slow: true` if it fails for another reason.")
 
 
 TAGS_FILE = "TAGS.md"
@@ -162,17 +243,6 @@ def _unknown_tags(q: Question) -> list[Problem]:
     hints = "; ".join(f"'{t}'" + (f" (did you mean '{close[t][0]}'?)" if close[t] else "") for t in unknown)
     return [Problem(str(q.path), q.line_of("tags"),
                     f"tag {hints} is not in {root / TAGS_FILE}; use a listed tag or add it there", q.id)]
-
-
-def _empty_datasets(q: Question) -> list[Problem]:
-    """A reference with no rows on a dataset lets an empty query pass there."""
-    from drills.judge.sql import datasets, expected
-
-    return [
-        Problem(str(q.path), q.line_of("setup" if i == 0 else "extra_setups"),
-                f"the reference returns no rows on dataset {i + 1}; add data so an empty result is wrong", q.id)
-        for i in range(len(datasets(q))) if not expected(q, i)[2]
-    ]
 
 
 def _from_error(err: BankError) -> Problem:

@@ -10,8 +10,11 @@ FIXTURE_BANK = Path(__file__).parent / "fixtures" / "bank"
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
     """Tests never see the developer's own banks or progress."""
+    from drills import cache
+
     monkeypatch.delenv("DRILL_BANK", raising=False)
     monkeypatch.setenv("DRILL_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(cache, "_home", None)
 
 
 @pytest.fixture

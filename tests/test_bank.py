@@ -32,8 +32,8 @@ def test_fixture_bank_loads(fixture_questions):
                                       "concepts/null-in-count"}
     q = fixture_questions["sql/top-earner"]
     assert q.tags == ("window-functions", "rank", "ties")
-    assert q.line_of("solution") == 16
-    assert q.wrong_answers[1].line == 27
+    assert q.line_of("solution") == 20
+    assert q.wrong_answers[1].line == 31
     assert len(q.content_hash) == 16
 
 

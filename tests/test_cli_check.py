@@ -100,3 +100,55 @@ def test_an_answer_file_that_is_not_utf8_exits_2(run, tmp_path):
     result = run("check", "sql/top-earner", "--answer-file", str(answer))
     assert result.exit_code == 2
     assert result.output == f"Error: {answer}:2: is not UTF-8 text (byte 0xe9); save it as UTF-8\n"
+
+
+def test_recall_card_is_self_rated_and_exits_3(run):
+    result = run("check", "concepts/null-in-count", "-a", "-", input="COUNT(col) skips NULLs\n")
+    assert result.exit_code == 3, result.output
+    assert "· self_rated  concepts/null-in-count" in result.output
+    assert "correct" not in result.output
+    assert "Model answer\nIt skips them; COUNT(*) counts rows." in result.output
+    assert "Aggregates ignore NULL inputs." in result.output   # the explanation follows
+
+
+@pytest.mark.parametrize("answer", ["COUNT(col) skips NULLs", "", "anything at all"])
+def test_recall_card_json_is_self_rated_whatever_the_answer(run, answer):
+    result = run("check", "concepts/null-in-count", "-a", "-", "--json", input=answer)
+    assert result.exit_code == 3, result.output
+    data = json.loads(result.output)
+    assert data["verdict"] == "self_rated"
+    assert data["details"] == {"model_answer": "It skips them; COUNT(*) counts rows.", "self_rated": True}
+
+
+def test_numeric_close_but_wrong(run):
+    result = run("check", "probability/two-dice-seven", "-a", "-", input="0.167\n")
+    assert result.exit_code == 0, result.output
+    result = run("check", "probability/two-dice-seven", "-a", "-", input="0.168\n")
+    assert result.exit_code == 1
+    assert "Wrong: 0.168, expected 1/6 (≈ 0.166667)." in result.output
+    result = run("check", "probability/two-dice-seven", "-a", "-", "--json", input="1e999999999")
+    assert result.exit_code == 1
+    assert json.loads(result.output)["verdict"] == "error"
+
+
+def test_hard_coded_rows_fail_on_the_second_dataset(run):
+    literal = "SELECT * FROM (VALUES ('eng', 'Ana'), ('eng', 'Bo'), ('ops', 'Di')) v(department, name)"
+    result = run("check", "sql/top-earner", "--answer-file", "-", "--json", input=literal)
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["verdict"] == "wrong"
+    assert data["details"]["dataset"] == 2
+
+
+def test_wrong_answer_shows_its_counterexample_in_text_and_json(run):
+    answer = ("SELECT department, name FROM emp QUALIFY row_number() OVER "
+              "(PARTITION BY department ORDER BY salary DESC NULLS LAST) = 1")
+    text = run("check", "sql/top-earner", "--answer-file", "-", input=answer)
+    assert "Your query and the reference already differ on just 2 rows of `emp`:" in text.output
+    assert "    ('Ana', 'eng', 10)" in text.output
+    data = json.loads(run("check", "sql/top-earner", "--answer-file", "-", "--json", input=answer).output)
+    found = data["details"]["counterexample"]
+    assert found["tables"]["emp"] == {"columns": ["name", "department", "salary"],
+                                      "rows": [["'Ana'", "'eng'", "10"], ["'Bo'", "'eng'", "10"]]}
+    assert found["expected"]["columns"] == ["department", "name"]
+    assert len(found["expected"]["rows"]) == 2 and len(found["actual"]["rows"]) == 1

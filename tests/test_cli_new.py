@@ -17,6 +17,8 @@ FILLED = {
         "prompt": "Table `scores(player, score)`. Return `player, best`, one row per player. Order does not matter.",
         "setup": "CREATE TABLE scores (player VARCHAR, score INTEGER);\n"
                  "INSERT INTO scores VALUES ('a', 3), ('a', 5), ('b', 2), ('c', NULL);\n",
+        "extra_setups": ["CREATE TABLE scores (player VARCHAR, score INTEGER);\n"
+                         "INSERT INTO scores VALUES ('d', 1), ('d', NULL), ('e', 9);\n"],
         "solution": "SELECT player, max(score) FROM scores GROUP BY player",
         "hints": ["Group by player."],
         "explanation": "MAX per group; a player with only NULL scores still gets a row with NULL.",

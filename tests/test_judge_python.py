@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drills import sandbox
+from drills import cache, sandbox
 from drills.errors import AnswerError, BankError
 from drills.judge import judge
 from drills.judge import python as pyjudge
@@ -59,6 +59,7 @@ def question(**fields) -> Question:
 def private_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("DRILL_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(pyjudge, "_memory_cache", {})
+    monkeypatch.setattr(pyjudge, "_inputs_cache", {})
 
 
 def test_reference_solution_is_correct():
@@ -78,11 +79,14 @@ def test_wrong_shows_input_expected_and_actual():
     answer = "def two_sum(nums, target):\n    return [0, len(nums) - 1]\n"
     verdict = judge(question(), answer)
     assert verdict.outcome == "wrong"
-    assert dict(verdict.details) == {
+    details = dict(verdict.details)
+    assert 0 <= details.pop("cpu_seconds") < 0.5
+    assert details == {
         "test": 1,
         "input": "two_sum([2, 7, 11, 15], 9)",
         "expected": "[0, 1]",
         "actual": "[0, 3]",
+        "time_limit": 2.0,
     }
 
 
@@ -212,9 +216,10 @@ def test_args_code_takes_the_reference_output_once(monkeypatch):
     assert len(runs) == 3  # the cached values were reused
 
     monkeypatch.setattr(pyjudge, "_memory_cache", {})
+    monkeypatch.setattr(pyjudge, "_inputs_cache", {})
     assert judge(q, TWO_SUM).outcome == "correct"
     assert len(runs) == 4  # read back from disk, not recomputed
-    files = list(Path(pyjudge._cache_dir()).glob("*.json"))
+    files = list(cache.folder("python-expected").glob("*.json"))
     assert len(files) == 1
 
 
@@ -222,7 +227,7 @@ def test_args_code_takes_the_reference_output_once(monkeypatch):
 def test_a_corrupt_cache_is_recomputed(content):
     q = question(tests=({"args_code": "[[1, 2, 3], 5]"},))
     assert judge(q, TWO_SUM).outcome == "correct"
-    (cached,) = Path(pyjudge._cache_dir()).glob("*.json")
+    (cached,) = cache.folder("python-expected").glob("*.json")
     cached.write_text(content)
     pyjudge._memory_cache.clear()
     assert judge(q, TWO_SUM).outcome == "correct"
@@ -267,34 +272,81 @@ def test_args_code_names_and_seed():
 @pytest.mark.parametrize(
     ("actual", "expected", "equal"),
     [
+        # a list and a tuple are the same sequence (YAML has no tuples)
         ((1, 2), [1, 2], True),
-        (frozenset({3, 1}), [1, 3], True),
-        (frozenset({3, 1}), [1, 3, 4], False),
+        ([1, 2], (1, 2), True),
+        # a set is not a list: order and duplicates matter in a list
+        (frozenset({3, 1}), [1, 3], False),
+        ([1, 3], frozenset({3, 1}), False),
+        (frozenset({3, 1}), frozenset({1, 3}), True),
+        ({1, 2}, frozenset({1, 2, 3}), False),
+        # an int needs an int: not a bool, not a float however close
         (True, 1, False),
         (1, True, False),
         (0, False, False),
-        (1.0000001, 1, True),
+        (1.0, 1, False),
+        (1.0000001, 1, False),
+        (10**30, 10**30, True),
+        (10**30, 10**30 + 1, False),
+        (float(10**30), 10**30, False),
+        # a float accepts a number within half a unit of float_digits
         (2, 2.0, True),
         (0.1 + 0.2, 0.3, True),
+        (1.0000004, 1.0, True),
+        (1.0000006, 1.0, False),
         (float("nan"), float("nan"), True),
+        (float("nan"), 1.0, False),
+        (float("inf"), float("inf"), True),
+        (float("-inf"), float("inf"), False),
+        (True, 1.0, False),
+        ("1.0", 1.0, False),
+        # dicts: same keys (exactly), values by these rules
         ({1: "a"}, {1: "a"}, True),
         ({1: "a"}, {"1": "a"}, False),
+        ({True: "a"}, {1: "a"}, False),
         ({"k": (1, 2)}, {"k": [1, 2]}, True),
+        ({"k": 1}, {"k": 1, "j": 2}, False),
+        ([1], {0: 1}, False),
+        # nesting, order, None
         ([[1, 2], [3]], [[1, 2], [3]], True),
         ([1, 2], [2, 1], False),
+        (None, None, True),
         (None, [], False),
+        ([], None, False),
         ("1", 1, False),
-        (10**30, 10**30 + 1, False),
     ],
 )
 def test_same(actual, expected, equal):
     assert pyjudge.same(actual, expected) is equal
 
 
+def test_float_digits_set_the_tolerance():
+    assert pyjudge.same(0.1234, 0.12345, digits=3)
+    assert not pyjudge.same(0.1244, 0.1234, digits=3)
+    assert pyjudge.same(1e20 + 1e5, 1e20)  # relative tolerance for large magnitudes
+
+
 def test_same_unordered_respects_counts_and_rules():
     assert pyjudge.same_unordered([[1, 2], [3]], [[3], [1, 2]])
     assert not pyjudge.same_unordered([True, 1], [1, 1])
-    assert pyjudge.same_unordered([0.1 + 0.2, 1], [1, 0.3])
+    assert pyjudge.same_unordered([0.1 + 0.2, 1.0], [1.0, 0.3])
+    assert not pyjudge.same_unordered([1, 1, 2], [1, 2, 2])
+    assert not pyjudge.same_unordered([1.0, 2], [1, 2])  # an int is still needed where one is expected
+    assert pyjudge.same_unordered([0.3000001, 0.29999995, 5.0], [5.0, 0.3, 0.3])
+
+
+def test_type_notes_say_what_differs_when_values_print_alike():
+    assert pyjudge.difference(2.0, 2) == "a float where an int was expected"
+    assert pyjudge.difference(True, 1) == "a bool where an int was expected"
+    assert pyjudge.difference({1, 2}, [1, 2]) == "a set where a list was expected"
+    assert pyjudge.difference([[1.0]], [[1]]) == "a float where an int was expected"
+    assert pyjudge.difference(None, [1]) == ""
+
+
+def test_a_float_for_an_int_is_wrong_and_says_why():
+    verdict = judge(question(), "def two_sum(nums, target):\n    return [0.0, 1.0] if nums else []\n")
+    assert verdict.outcome == "wrong"
+    assert verdict.message.endswith("(a float where an int was expected).")
 
 
 def test_shorten_keeps_large_values_readable():
@@ -367,3 +419,45 @@ def test_seccomp_filter_assembles_for_each_architecture(arch):
     code = program.for_pid(4242)
     assert len(code) % 8 == 0 and len(code) // 8 < 4096
     assert (4242).to_bytes(4, sys.byteorder) in code
+
+
+def test_the_answer_runs_as_a_real_module():
+    """Dataclasses with postponed annotations, helper classes and type hints work as in a file."""
+    answer = '''
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+
+@dataclass(order=True)
+class Seen:
+    value: int
+    index: int = field(compare=False)
+    kind: ClassVar[str] = "seen"
+
+
+class Finder:
+    def __init__(self) -> None:
+        self.seen: dict[int, Seen] = {}
+
+    def add(self, x: int, i: int) -> Seen | None:
+        self.seen.setdefault(x, Seen(x, i))
+        return self.seen[x]
+
+
+def two_sum(nums: list[int], target: int) -> list[int]:
+    finder = Finder()
+    for i, x in enumerate(nums):
+        if target - x in finder.seen:
+            return [finder.seen[target - x].index, i]
+        finder.add(x, i)
+    return []
+
+
+if __name__ == "__main__":
+    print("never printed: the answer is imported, not run as a script")
+'''
+    verdict = judge(question(), answer)
+    assert verdict.outcome == "correct", verdict.message
+    assert "never printed" not in verdict.output

@@ -87,7 +87,7 @@ def test_numbers_compare_across_types_after_rounding(running):
 
 def test_null_equals_null_and_dates_by_value(running):
     answer = ("SELECT CAST(strftime(day, '%Y-%m-%d') AS DATE) AS day, "
-              "sum(amount) OVER (ORDER BY day ROWS UNBOUNDED PRECEDING) AS total FROM sales ORDER BY 1")
+              "sum(amount) OVER (ORDER BY day RANGE UNBOUNDED PRECEDING) AS total FROM sales ORDER BY 1")
     assert judge(running, answer).correct
 
 
@@ -190,16 +190,64 @@ def test_killed_worker_is_restarted(top):
     assert judge(top, top.solution).correct
 
 
-def test_normalize_rounds_all_number_types_alike():
-    from decimal import Decimal
+def _q(running, solution, setup="CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);", **kw):
+    fields = {"ordered": False, "column_names": "ignore", "extra_setups": (), **kw}
+    return dataclasses.replace(running, setup=setup, solution=solution, content_hash="", id=f"sql/t{hash(solution)}",
+                               **fields)
 
-    assert normalize(1, 2) == normalize(1.0, 2) == normalize(Decimal("1.004"), 2)
-    assert normalize(-0.0, 2) == normalize(0, 2)
-    assert normalize(0.125, 6) != normalize(0.126, 6)
-    assert normalize(True, 2) != normalize(1, 2)
-    assert normalize(None, 2) == normalize(None, 2)
-    assert normalize(2.345, 2) == normalize(Decimal("2.35"), 2)  # half away from zero, like ROUND
-    assert normalize(-2.345, 2) == normalize(Decimal("-2.35"), 2)
+
+@pytest.mark.parametrize("reference, answer, digits, correct", [
+    # an exact DECIMAL mean against the double that computes it
+    ("SELECT 5.815::DECIMAL(10,3)", "SELECT 5.8149999999999995::DOUBLE", 2, True),
+    ("SELECT round(5.815::DECIMAL(10,3), 2)", "SELECT 5.8149999999999995::DOUBLE", 2, True),
+    # within half a unit of the digits, not by rounding both sides into buckets
+    ("SELECT 2.344::DOUBLE", "SELECT 2.346::DOUBLE", 2, True),
+    ("SELECT 2.34::DOUBLE", "SELECT 2.35::DOUBLE", 2, False),
+    ("SELECT 2.346::DOUBLE", "SELECT trunc(2.346, 2)", 2, False),
+    # integers, HUGEINT and big DECIMALs are exact: no float fallback
+    ("SELECT 12345678901234567890::HUGEINT", "SELECT 12345678901234567891::HUGEINT", 6, False),
+    ("SELECT 9007199254740993::BIGINT", "SELECT 9007199254740992::DOUBLE", 6, False),
+    ("SELECT 170141183460469231731687303715884105727::HUGEINT",
+     "SELECT 170141183460469231731687303715884105727::HUGEINT", 6, True),
+    ("SELECT 1234567890123456789.5::DECIMAL(38,1)", "SELECT 1234567890123456789.4::DECIMAL(38,1)", 0, True),
+    ("SELECT 1234567890123456789.5::DECIMAL(38,1)", "SELECT 1234567890123456788.4::DECIMAL(38,1)", 0, False),
+    ("SELECT 7", "SELECT 7.0::DOUBLE", 0, True),
+    ("SELECT 7", "SELECT 8", 0, False),
+    ("SELECT 'nan'::DOUBLE", "SELECT 'nan'::DOUBLE", 6, True),
+    ("SELECT 'inf'::DOUBLE", "SELECT '-inf'::DOUBLE", 6, False),
+    ("SELECT true", "SELECT 1", 6, False),
+])
+def test_numbers(running, reference, answer, digits, correct):
+    q = _q(running, reference, float_digits=digits)
+    assert judge(q, answer).correct is correct
+
+
+@pytest.mark.parametrize("reference, answer, correct", [
+    ("SELECT {'a': 1, 'b': 2}", "SELECT {'b': 2, 'a': 1}", True),  # STRUCT by field name
+    ("SELECT {'a': 1, 'b': 2}", "SELECT {'a': 2, 'b': 1}", False),
+    ("SELECT MAP {'x': 1, 'y': 2}", "SELECT MAP {'y': 2, 'x': 1}", True),  # MAP by entries
+    ("SELECT MAP {'x': 1, 'y': 2}", "SELECT MAP {'x': 1, 'y': 3}", False),
+    ("SELECT [1, 2, 3]", "SELECT [1, 2, 3]", True),
+    ("SELECT [1, 2, 3]", "SELECT [3, 2, 1]", False),  # LIST in order
+    ("SELECT [1.5::DECIMAL(3,1)]", "SELECT [1.5000001::DOUBLE]", True),
+    ("SELECT ['nan'::DOUBLE]", "SELECT ['nan'::DOUBLE]", True),
+    ("SELECT {'a': 1}", "SELECT MAP {'a': 1}", False),
+    ("SELECT DATE '2024-01-05'", "SELECT '2024-01-05'", False),  # a DATE is not a VARCHAR
+    ("SELECT DATE '2024-01-05'", "SELECT TIMESTAMP '2024-01-05 00:00:00'", True),
+])
+def test_nested_values_and_types(running, reference, answer, correct):
+    assert judge(_q(running, reference), answer).correct is correct
+
+
+def test_a_varchar_date_is_named_in_the_message(running):
+    v = judge(_q(running, "SELECT DATE '2024-01-05'"), "SELECT '2024-01-05'")
+    assert "Column 1 holds text where the reference has a date." in v.message
+
+
+def test_unordered_multiset_matching_with_tolerance(running):
+    q = _q(running, "SELECT * FROM (VALUES (1.0001, 'b'), (1.0002, 'a')) v", float_digits=2)
+    assert judge(q, "SELECT * FROM (VALUES (1.0002::DOUBLE, 'b'), (1.0001::DOUBLE, 'a')) v").correct
+    assert not judge(q, "SELECT * FROM (VALUES (1.0002, 'b'), (1.0002, 'b')) v").correct
 
 
 def test_midnight_timestamp_equals_its_date():
@@ -225,3 +273,91 @@ def test_missing_and_extra_rows_are_shown_as_values(running):
     assert v.outcome == "wrong"
     assert "Decimal" not in v.message and "'num'" not in v.message
     assert "(2024-01-02, 3.75)" in v.message
+
+
+def test_an_answer_relying_on_insertion_order_is_wrong(running):
+    # rows inserted largest first: LIMIT 1 finds the maximum only by chance
+    q = _q(running, "SELECT max(x) FROM t", setup="CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (3), (1), (2);")
+    v = judge(q, "SELECT x FROM t LIMIT 1")
+    assert v.outcome == "wrong"
+    assert v.details["storage_order"] == "in reverse order"
+    assert "depends on the order rows were inserted in" in v.message
+    assert judge(q, "SELECT x FROM t ORDER BY x DESC LIMIT 1").correct
+
+
+def test_ordered_drill_needs_an_outer_order_by(running):
+    # a window function sorts its output: the order is right here, but only by chance
+    answer = "SELECT day, sum(amount) OVER (ORDER BY day) AS total FROM sales"
+    v = judge(running, answer)
+    assert v.outcome == "wrong"
+    assert "no ORDER BY at its outer level" in v.message
+    assert judge(running, f"SELECT * FROM ({answer}) ORDER BY day").correct
+    unordered = dataclasses.replace(running, ordered=False)
+    assert judge(unordered, answer).correct
+
+
+def test_wrong_answer_shows_the_smallest_counterexample(top):
+    v = judge(top, top.wrong_answers[0].answer)  # ROW_NUMBER drops a tied top earner
+    found = v.details["counterexample"]
+    assert found["tables"]["emp"]["columns"] == ["name", "department", "salary"]
+    assert sorted(found["tables"]["emp"]["rows"]) == [["'Ana'", "'eng'", "10"], ["'Bo'", "'eng'", "10"]]
+    assert sorted(found["expected"]["rows"]) == [["'eng'", "'Ana'"], ["'eng'", "'Bo'"]]
+    assert len(found["actual"]["rows"]) == 1
+    assert "differ on just 2 rows of `emp`" in v.message
+    assert v.details["missing_rows"]  # the full comparison is still there
+
+
+def test_ddmin_finds_a_one_minimal_subset():
+    from drills.judge.counterexample import ddmin
+
+    calls = []
+
+    def fails(items):
+        calls.append(items)
+        return {3, 17, 42} <= set(items)
+
+    assert sorted(ddmin(list(range(300)), fails, time.monotonic() + 5)) == [3, 17, 42]
+
+
+def test_memory_is_capped_with_a_clear_verdict(top):
+    # the rows are built in the worker's own memory, outside DuckDB's accounting
+    v = judge(top, "SELECT repeat('x', 1000000), 1 FROM range(3000)")
+    assert v.outcome == "error"
+    assert "memory" in v.message
+    assert judge(top, top.solution).correct
+
+
+def test_setup_that_never_finishes_is_a_bank_error_in_time(running):
+    from drills.errors import BankError
+    from drills.judge.sql import describe_tables
+
+    slow = ("CREATE TABLE sales AS SELECT DATE '2024-01-01' AS day, sum(a.range * b.range) AS amount "
+            "FROM range(200000) a, range(200000) b;")
+    q = dataclasses.replace(running, setup=slow, time_limit=0.5, content_hash="slow-setup")
+    for call in (lambda: describe_tables(q), lambda: judge(q, q.solution)):
+        start = time.monotonic()
+        with pytest.raises(BankError, match="did not finish within 0.5 s") as info:
+            call()
+        assert info.value.line == q.line_of("setup")
+        assert time.monotonic() - start < 3
+
+
+@pytest.mark.parametrize("sql, outer", [
+    ("SELECT 1 ORDER BY 1", True),
+    ("select x from t order\n  by x desc", True),
+    ("SELECT x FROM t ORDER /* why */ BY x", True),
+    ("SELECT x FROM t UNION ALL SELECT y FROM u ORDER BY 1", True),
+    ("SELECT sum(x) OVER (ORDER BY y) FROM t", False),
+    ("WITH a AS (SELECT * FROM t ORDER BY x) SELECT * FROM a", False),
+    ("SELECT * FROM (SELECT x FROM t ORDER BY x)", False),
+    ("SELECT 'ORDER BY' FROM t", False),
+    ('SELECT "order by" FROM t', False),
+    ("SELECT x FROM t -- ORDER BY x", False),
+    ("SELECT string_agg(x ORDER BY y) FROM t", False),
+])
+def test_outer_order_by_is_found_in_the_text(sql, outer):
+    from drills.judge.sql_worker import _outer_order_by_in_text, connect, has_outer_order_by
+
+    assert _outer_order_by_in_text(sql) is outer
+    con = connect("CREATE TABLE t (x INTEGER, y INTEGER); CREATE TABLE u (y INTEGER);")
+    assert has_outer_order_by(con, sql) is outer  # DuckDB's own parser agrees

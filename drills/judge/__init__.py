@@ -7,9 +7,29 @@ from __future__ import annotations
 
 import importlib
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from drills.errors import DrillError
 from drills.model import KINDS, Question, Verdict
+
+_explaining: ContextVar[bool] = ContextVar("explaining", default=True)
+
+
+def explaining() -> bool:
+    """Whether a judge should spend time explaining a wrong answer (a counterexample, say)."""
+    return _explaining.get()
+
+
+@contextmanager
+def verdicts_only() -> Iterator[None]:
+    """Judge without explanations: validation and mutants need only the outcome."""
+    token = _explaining.set(False)
+    try:
+        yield
+    finally:
+        _explaining.reset(token)
 
 
 def judge(question: Question, answer: str) -> Verdict:
@@ -28,3 +48,11 @@ def judge(question: Question, answer: str) -> Verdict:
         elapsed = (time.perf_counter() - start) * 1000
         verdict = Verdict(verdict.outcome, verdict.message, verdict.details, elapsed, verdict.output)
     return verdict
+
+
+def kind_checks(question: Question) -> list[tuple[str, str, str]]:
+    """(severity, field, message) from the kind's own checks of a drill's data, if it has any:
+    severity is "problem" or "warning", field the drill field the message is about."""
+    module = importlib.import_module(f"drills.judge.{question.kind}")
+    checks = getattr(module, "checks", None)
+    return list(checks(question)) if checks else []

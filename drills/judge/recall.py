@@ -6,8 +6,9 @@ from drills.model import Question, Verdict
 
 
 def judge(question: Question, answer: str) -> Verdict:
+    """Never `correct` or `wrong`: nothing compares the answer; the person rates it against the model answer."""
     return Verdict(
-        "correct" if answer.strip() else "wrong",
-        "Compare your answer with the model answer below and rate yourself.",
+        "self_rated",
+        "Recall cards have no judge: compare your answer with the model answer and rate yourself.",
         {"model_answer": question.solution, "self_rated": True},
     )

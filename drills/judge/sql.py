@@ -7,26 +7,25 @@ that ignores interrupts is ended by killing the process and the caller never han
 from __future__ import annotations
 
 import atexit
-import datetime as dt
-import math
 import os
 import select
 import subprocess
 import sys
 import threading
 import time
-from collections import Counter
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from drills.errors import BankError
 from drills.judge import sql_worker
+from drills.judge.sql_worker import VARIANT_NAMES, VARIANTS
+from drills.judge.sqlcompare import normalize, show, show_row  # noqa: F401 - the judge's API
 from drills.model import Question, Verdict
 
 MAX_ROWS = 10_000
 SHOW_ROWS = 5
 GRACE = 2.0
+_show_row = show_row  # how every value a verdict shows is written
 
 
 class WorkerDied(Exception):
@@ -132,15 +131,28 @@ def datasets(question: Question) -> list[str]:
     return [question.setup, *question.extra_setups]
 
 
-def run_query(question: Question, index: int, sql: str) -> tuple:
-    """Run `sql` on dataset `index` of the question; a reply tuple from the worker."""
+def _deadline(limit: float) -> float:
+    """The parent's backstop: the worker enforces the setup's and the query's limits itself."""
+    return time.monotonic() + 2 * limit + GRACE
+
+
+def run_query(question: Question, index: int, sql: str, variant: int = 0) -> tuple:
+    """Run `sql` on dataset `index` of the question, stored in `variant` order; a worker reply."""
     key = (question.content_hash or question.id, index)
     limit = question.time_limit
     try:
-        return runner().call("query", (key, datasets(question)[index], sql, limit, MAX_ROWS),
-                             time.monotonic() + limit + GRACE)
-    except WorkerDied:
-        return ("timeout", limit)
+        return runner().call("query", (key, datasets(question)[index], sql, limit, MAX_ROWS, variant),
+                             _deadline(limit))
+    except WorkerDied as died:
+        return ("timeout", limit) if died.args == ("deadline",) else ("crash", "the SQL worker stopped")
+
+
+def setup_problem(question: Question, index: int, reply: tuple) -> BankError:
+    where = question.line_of("setup" if index == 0 else "extra_setups")
+    if reply[0] == "setup_timeout":
+        return BankError(f"the drill's setup did not finish within {question.time_limit:g} s; "
+                         "make the data smaller or the setup simpler", question.path, where)
+    return BankError(f"the drill's setup fails: {reply[1]}", question.path, where)
 
 
 def describe_tables(question: Question, sample: int = SHOW_ROWS, cache: Path | None = None) -> list[tuple]:
@@ -149,25 +161,29 @@ def describe_tables(question: Question, sample: int = SHOW_ROWS, cache: Path | N
     With `cache` (a folder), the description is kept per drill content, so showing a drill
     again does not wait for DuckDB to start.
     """
-    import pickle
+    from drills import cache as caches
 
-    file = cache / f"{question.content_hash}-{sample}.pickle" if cache and question.content_hash else None
+    file = cache / f"{question.content_hash}-{sample}.json" if cache and question.content_hash else None
     if file is not None:
         try:
-            return pickle.loads(file.read_bytes())
-        except Exception:  # noqa: BLE001 - missing or damaged: describe again
+            found = caches.read_json(file)
+            if found is not None:
+                return [(n, [tuple(c) for c in cols], [tuple(r) for r in rows], count)
+                        for n, cols, rows, count in caches.decode(found)]
+        except (ValueError, TypeError):  # damaged: describe again
             pass
     key = (question.content_hash or question.id, 0)
-    reply = runner().call("tables", (key, question.setup, sample), time.monotonic() + 30)
+    limit = question.time_limit
+    try:
+        reply = runner().call("tables", (key, question.setup, sample, limit), _deadline(limit))
+    except WorkerDied:
+        reply = ("setup_timeout", limit)
     if reply[0] != "ok":
-        raise BankError(f"the drill's setup fails: {reply[1]}", question.path, question.line_of("setup"))
+        raise setup_problem(question, 0, reply)
     if file is not None:
         try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(reply[1]))
-            os.replace(tmp, file)
-        except OSError:
+            caches.write_json(file, caches.encode(reply[1]))
+        except caches.Unencodable:  # a value JSON cannot hold: describe again next time
             pass
     return reply[1]
 
@@ -175,152 +191,249 @@ def describe_tables(question: Question, sample: int = SHOW_ROWS, cache: Path | N
 _expected: dict[tuple, tuple] = {}
 
 
-def expected(question: Question, index: int) -> tuple:
-    key = (question.content_hash or question.id, question.solution, index)
+def expected(question: Question, index: int, variant: int = 0) -> tuple:
+    """The reference's reply on dataset `index` stored in `variant` order (cached)."""
+    key = (question.content_hash or question.id, question.solution, index, variant)
     if key not in _expected:
-        reply = run_query(question, index, question.solution)
-        if reply[0] == "setup_error":
-            raise BankError(f"the drill's setup fails: {reply[1]}", question.path,
-                            question.line_of("setup" if index == 0 else "extra_setups"))
+        reply = run_query(question, index, question.solution, variant)
+        if reply[0].startswith("setup_"):
+            raise setup_problem(question, index, reply)
         if reply[0] != "ok":
-            what = "times out" if reply[0] == "timeout" else f"fails: {reply[1]}"
+            what = "times out" if reply[0] == "timeout" else f"fails: {_failure(reply)}"
             raise BankError(f"the reference solution {what}", question.path, question.line_of("solution"))
         _expected[key] = reply
     return _expected[key]
 
 
+def _failure(reply: tuple) -> str:
+    if reply[0] == "memory":
+        return f"it needs more memory than the {reply[1]} MB an answer may use"
+    return str(reply[1])
+
+
 def judge(question: Question, answer: str) -> Verdict:
     if not answer.strip():
         return Verdict("error", "The answer is empty; type one SQL query.")
+    from drills.judge import explaining
+    from drills.judge.sqlcompare import Rules, compare
+
     start = time.perf_counter()
-    for index in range(len(datasets(question))):
-        exp = expected(question, index)
-        got = run_query(question, index, answer)
-        if got[0] == "setup_error":
-            raise BankError(f"the drill's setup fails: {got[1]}", question.path, question.line_of("setup"))
-        if got[0] == "timeout":
-            return _verdict(start, "timeout",
-                            f"The query ran longer than {question.time_limit:g} s and was stopped.")
-        if got[0] in ("error", "refused", "crash"):
-            return _verdict(start, "error", got[1])
-        problem = compare(question, exp, got)
-        if problem is not None:
-            message, details = problem
-            if len(datasets(question)) > 1:
-                details["dataset"] = index + 1
-                if index:
-                    message += f" (on dataset {index + 1}, which has other edge cases than the first)"
-            return _verdict(start, "wrong", message, details)
-    return _verdict(start, "correct", "Correct: same rows as the reference.")
+    rules = Rules.of(question)
+    count = len(datasets(question))
+    limit = question.time_limit
+    rounds = count * len(VARIANTS)
+    args = (question.content_hash or question.id, datasets(question), question.solution, answer, rules, limit,
+            MAX_ROWS, question.ordered, explaining())
+    try:
+        reply = runner().call("check", args, time.monotonic() + rounds * 2 * limit + GRACE)
+    except WorkerDied as died:
+        reply = ("answer", 0, 0, ("timeout", limit) if died.args == ("deadline",) else ("crash", "it stopped"))
+    if reply[0] == "correct":
+        return _verdict(start, "correct", "Correct: same rows as the reference.")
+    if reply[0] == "reference":
+        _, index, failed = reply
+        if failed[0].startswith("setup_"):
+            raise setup_problem(question, index, failed)
+        what = "times out" if failed[0] == "timeout" else f"fails: {_failure(failed)}"
+        raise BankError(f"the reference solution {what}", question.path, question.line_of("solution"))
+    if reply[0] == "no_order_by":
+        return _verdict(start, "wrong", "The drill asks for the rows in a given order, and the query has "
+                                        "no ORDER BY at its outer level, so its row order is left to chance. "
+                                        "Add an ORDER BY to the outermost query.", {"no_order_by": True})
+    if reply[0] == "answer":
+        return _failed_answer(start, question, reply[3])
+    if reply[0] != "wrong":  # the worker failed as a whole: out of memory, or a crash
+        return _failed_answer(start, question, reply)
+    _, index, variant, exp, got = reply
+    message, details = compare(rules, exp, got)
+    if count > 1:
+        details["dataset"] = index + 1
+    if variant:
+        details["storage_order"] = VARIANT_NAMES[variant]
+        message += (f" (on dataset {index + 1} with its rows stored {VARIANT_NAMES[variant]}: the result "
+                    "depends on the order rows were inserted in, which SQL does not guarantee; "
+                    "order explicitly where it matters)")
+    elif index:
+        message += f" (on dataset {index + 1}, which has other edge cases than the first)"
+    if explaining() and "expected_rows" in details:
+        message += _counterexample(question, index, variant, answer, rules, details)
+    return _verdict(start, "wrong", message, details)
+
+
+def _failed_answer(start: float, question: Question, got: tuple) -> Verdict:
+    if got[0] in ("memory", "crash"):
+        runner().kill()  # a worker that hit its memory cap may be left unable to start a thread: start afresh
+    if got[0] == "timeout":
+        return _verdict(start, "timeout", f"The query ran longer than {question.time_limit:g} s and was stopped.")
+    if got[0] == "memory":
+        return _verdict(start, "error", f"The query ran out of the memory an answer may use (at most "
+                                        f"{got[1]} MB) and was stopped.")
+    if got[0] == "crash":
+        return _verdict(start, "error", f"The query stopped the SQL worker ({got[1]}); it may have run "
+                                        f"out of memory (an answer may use {sql_worker.MEMORY_LIMIT_MB} MB).")
+    return _verdict(start, "error", got[1])
+
+
+COUNTEREXAMPLE_BUDGET = 0.75  # seconds of shrinking; the smallest set found by then is shown
+
+
+def _counterexample(question: Question, index: int, variant: int, answer: str, rules: Any, details: dict) -> str:
+    """Add the smallest rows that still tell the answer from the reference; their summary for the message."""
+    key = (question.content_hash or question.id, index)
+    args = (key, datasets(question)[index], variant, question.solution, answer, rules, question.time_limit,
+            COUNTEREXAMPLE_BUDGET)
+    try:
+        reply = runner().call("shrink", args, time.monotonic() + COUNTEREXAMPLE_BUDGET + 2 * question.time_limit
+                              + GRACE)
+    except WorkerDied:
+        return ""
+    if reply[0] != "ok":
+        return ""
+    found = reply[1]
+    details["counterexample"] = found
+    return "\n" + summary(found)
+
+
+def summary(found: dict) -> str:
+    """A counterexample in a few lines of plain text."""
+    tables = {name: t for name, t in found["tables"].items() if t["rows"]}
+    where = " and ".join(f"{len(t['rows'])} row{_s(len(t['rows']))} of `{name}`" for name, t in tables.items())
+    empty = [name for name, t in found["tables"].items() if not t["rows"]]
+    lines = [f"Your query and the reference already differ on just {where or 'empty tables'}"
+             + (f" (with `{'`, `'.join(empty)}` empty)" if empty and tables else "") + ":"]
+    for name, t in tables.items():
+        lines.append(f"  {name}({', '.join(t['columns'])})")
+        lines += [f"    ({', '.join(r)})" for r in t["rows"]]
+    for label, key in (("reference gives", "expected"), ("yours gives", "actual")):
+        rows = found[key]["rows"]
+        shown = ", ".join(f"({', '.join(r)})" for r in rows[:6]) + (" ..." if len(rows) > 6 else "")
+        lines.append(f"  {label}: {shown or 'no rows'}")
+    return "\n".join(lines)
 
 
 def _verdict(start: float, outcome: str, message: str, details: dict | None = None) -> Verdict:
     return Verdict(outcome, message, details or {}, (time.perf_counter() - start) * 1000)
 
 
-def compare(question: Question, exp: tuple, got: tuple) -> tuple[str, dict] | None:
-    """None when `got` matches `exp` under the drill's rules, else (message, details)."""
-    _, exp_cols, exp_rows, _ = exp
-    _, got_cols, got_rows, truncated = got
-    details: dict[str, Any] = {
-        "expected_columns": [c for c, _ in exp_cols],
-        "actual_columns": [c for c, _ in got_cols],
-    }
-    if len(exp_cols) != len(got_cols):
-        return (f"Expected {len(exp_cols)} column{_s(len(exp_cols))} "
-                f"({', '.join(details['expected_columns'])}), got {len(got_cols)}.", details)
-    if question.column_names == "match":
-        for i, ((e, _), (g, _)) in enumerate(zip(exp_cols, got_cols, strict=True), 1):
-            if e.lower() != g.lower():
-                return f"Column {i} is named '{g}'; the drill asks for '{e}'.", details
-    if truncated:
-        return f"The query returned more than {MAX_ROWS:,} rows; expected {len(exp_rows)}.", details
-    digits = question.float_digits
-    exp_norm = [normalize_row(r, digits) for r in exp_rows]
-    got_norm = [normalize_row(r, digits) for r in got_rows]
-    details["expected_rows"] = [_show_row(r) for r in exp_rows[:20]]
-    details["actual_rows"] = [_show_row(r) for r in got_rows[:20]]
-    if question.ordered and exp_norm == got_norm:
-        return None
-    exp_count, got_count = Counter(exp_norm), Counter(got_norm)
-    if exp_count == got_count:
-        if not question.ordered:
-            return None
-        first = next(i for i, (e, g) in enumerate(zip(exp_norm, got_norm, strict=True)) if e != g)
-        details["first_out_of_order"] = first + 1
-        return (f"Rows right, order wrong: row {first + 1} should be {_show_row(exp_rows[first])}. "
-                "Check the ORDER BY.", details)
-    original = {**dict(zip(got_norm, got_rows, strict=True)), **dict(zip(exp_norm, exp_rows, strict=True))}
-    missing = [original[r] for r in (exp_count - got_count).elements()]
-    extra = [original[r] for r in (got_count - exp_count).elements()]
-    details["missing_rows"] = [_show_row(r) for r in missing[:SHOW_ROWS]]
-    details["extra_rows"] = [_show_row(r) for r in extra[:SHOW_ROWS]]
-    parts = []
-    if len(exp_rows) != len(got_rows):
-        parts.append(f"Expected {len(exp_rows)} row{_s(len(exp_rows))}, got {len(got_rows)}.")
-    if missing:
-        parts.append(f"Missing {len(missing)}: {_row_list(missing)}.")
-    if extra:
-        parts.append(f"Unexpected {len(extra)}: {_row_list(extra)}.")
-    return " ".join(parts), details
-
-
 def _s(n: int) -> str:
     return "" if n == 1 else "s"
 
 
-def _row_list(rows: list) -> str:
-    shown = ", ".join(_show_row(r) for r in rows[:3])
-    return shown + (f" and {len(rows) - 3} more" if len(rows) > 3 else "")
+SEARCH_BUDGET = 8.0
 
 
-def _show_row(row: Any) -> str:
-    return "(" + ", ".join(_show(v) for v in row) + ")"
+def search_data(question: Question, other: str) -> str | None:
+    """A small dataset, made from the drill's rows, on which `other` and the reference differ:
+    a setup an author can paste into `extra_setups` after checking that it fits the prompt."""
+    from drills.judge.sqlcompare import Rules
 
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, (dt.date, dt.time, dt.datetime)):
-        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
-    if isinstance(value, float):
-        return f"{value:.10g}"
-    if isinstance(value, str):
-        return repr(value)
-    return str(value)
-
-
-def normalize_row(row: tuple, digits: int) -> tuple:
-    return tuple(normalize(v, digits) for v in row)
-
-
-def normalize(value: Any, digits: int) -> Any:
-    """A hashable, comparable form: numbers of any type rounded alike, NULL equal to NULL."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float, Decimal)):
-        return _number(value, digits)
-    if isinstance(value, (list, tuple)):
-        return ("list", tuple(normalize(v, digits) for v in value))
-    if isinstance(value, dict):
-        return ("struct", tuple((str(k), normalize(v, digits)) for k, v in value.items()))
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            return value.astimezone(dt.timezone.utc)
-        if value.time() == dt.time():
-            return value.date()  # date_trunc gives a timestamp; by value it is the same day
-    return value
-
-
-def _number(value: int | float | Decimal, digits: int) -> Any:
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ("nan",)
-        if math.isinf(value):
-            return ("inf", value > 0)
+    keys = [(question.content_hash or question.id, i) for i in range(len(datasets(question)))]
+    args = (keys, datasets(question), question.solution, other, Rules.of(question), question.time_limit,
+            SEARCH_BUDGET)
     try:
-        d = Decimal(value) if not isinstance(value, float) else Decimal(repr(value))
-        q = d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)  # as SQL's ROUND does
-    except InvalidOperation:
-        return ("num", float(value))
-    return ("num", q + 0)  # + 0 turns -0 into 0
+        reply = runner().call("search", args, time.monotonic() + SEARCH_BUDGET + 4 * question.time_limit + GRACE)
+    except WorkerDied:
+        return None
+    if reply[0] != "ok":
+        return None
+    found = reply[1]
+    return f"-- {found['change']}\n{found['script']}"
+
+
+def checks(question: Question) -> list[tuple[str, str, str]]:
+    """What `drill validate` asks of a SQL drill's data beyond its reference and wrong answers.
+
+    (severity, field, message) for: a dataset where the reference returns nothing, a drill
+    with one dataset or whose datasets give the same rows (a hard-coded answer would pass), a
+    reference whose result depends on the order rows are stored in, an ordered drill that
+    accepts its reference without the final ORDER BY, and values on a rounding tie."""
+    from drills.judge.sqlcompare import Rules, same
+
+    out = []
+    rules = Rules.of(question)
+    count = len(datasets(question))
+    replies = [expected(question, i) for i in range(count)]
+    for i, reply in enumerate(replies):
+        if not reply[2]:
+            out.append(("problem", _dataset_field(i),
+                        f"the reference returns no rows on dataset {i + 1}; add data so an empty result is wrong"))
+        for variant in VARIANTS[1:]:
+            if not same(rules, reply, expected(question, i, variant)):
+                out.append(("problem", "solution",
+                            f"the reference's result on dataset {i + 1} changes when its rows are stored "
+                            f"{VARIANT_NAMES[variant]}: it depends on an order SQL does not guarantee; break the "
+                            "ties in the reference and say how in the prompt"))
+                break
+    if count == 1:
+        out.append(("problem", "setup", "the drill has one dataset: a query returning its expected rows as literals "
+                                        "would pass; add a dataset with other rows under extra_setups"))
+    elif all(same(rules, replies[0], r) for r in replies[1:]):
+        out.append(("problem", "extra_setups", "the reference gives the same rows on every dataset: a query "
+                                               "returning them as literals would pass; give a dataset other rows"))
+    if question.ordered:
+        out += _order_by_matters(question)
+    out += _rounding_ties(question, replies)
+    return out
+
+
+def _dataset_field(index: int) -> str:
+    return "setup" if index == 0 else "extra_setups"
+
+
+def _order_by_matters(question: Question) -> list[tuple[str, str, str]]:
+    from drills.errors import DrillError
+    from drills.judge import judge
+    from drills.mutants import mutants_for
+
+    try:
+        unordered = [m for m in mutants_for(question) if m.operator == "drop-final-order-by"]
+    except DrillError:
+        return []
+    if not unordered:
+        return [("problem", "solution", "the drill is ordered but its reference has no final ORDER BY")]
+    if judge(question, unordered[0].source).correct:
+        return [("problem", "ordered", "the reference without its final ORDER BY is judged correct: an answer "
+                                       "whose order is right by chance would pass")]
+    return []
+
+
+def _rounding_ties(question: Question, replies: list[tuple]) -> list[tuple[str, str, str]]:
+    """Values halfway between two roundings: a DOUBLE and a DECIMAL computation round them apart."""
+    from drills.judge.sqlcompare import on_tie
+
+    digits = question.float_digits
+    unrounded = _without_round(question.solution)
+    found = []
+    for i, reply in enumerate(replies):
+        candidates = [("", reply)]
+        if unrounded:
+            raw = run_query(question, i, unrounded)
+            if raw[0] == "ok":
+                candidates.append((" before its ROUND", raw))
+        for label, rep in candidates:
+            for n, row in enumerate(rep[2], 1):
+                for value in row:
+                    if on_tie(value, digits):
+                        found.append(("warning", "float_digits",
+                                      f"the reference's value {show(value)}{label} (row {n} of dataset {i + 1}) sits "
+                                      f"on a rounding tie at float_digits {digits}: answers computing it as DOUBLE "
+                                      "and as DECIMAL round it apart; change the data"))
+                        return found
+    return found
+
+
+def _without_round(sql: str) -> str | None:
+    """The reference with every ROUND(x, n) replaced by x, or None when it has none."""
+    try:
+        import sqlglot
+        from sqlglot import exp
+
+        tree = sqlglot.parse_one(sql, read="duckdb")
+    except Exception:  # noqa: BLE001 - a reference sqlglot cannot read is simply not checked
+        return None
+    rounds = list(tree.find_all(exp.Round))
+    if not rounds:
+        return None
+    for node in rounds:
+        node.replace(node.this)
+    return tree.sql(dialect="duckdb")

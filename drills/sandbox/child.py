@@ -1,9 +1,12 @@
-"""What a forked child does: lock itself down, build the inputs, run the answer, report.
+"""What a forked child does: lock itself down, then run one request and report.
 
-Everything here runs in the child after `fork`, inside the server. Records go to fd 3 as
+Everything here runs in a child the zygote forked. A request either builds test inputs
+from a drill's `args_code` (`build`) or runs one program, an answer or a reference, on
+inputs given as plain data (`run`); the two never share a process. Records go to fd 3 as
 JSON lines, one per step and one per finished test, so the server knows how far the child
-got when it had to be killed. Nothing the answer does after it starts is trusted: the judge
-re-parses every record strictly and compares values outside.
+got when it had to be killed. What the child writes before the program's code first runs
+(`hello`, `ready` with its CPU clock) is trusted; nothing after it is: the judge re-parses
+every record strictly and compares values outside, and the server measures CPU time itself.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import string
 import sys
 import time
 import traceback
+import types
 
 from . import landlock, libc, limits, namespaces, plain, seccomp
 
@@ -32,6 +36,7 @@ RESULT_FD = 3
 REQUEST_FD = 4
 FINISH_FD = 5
 ANSWER_FILE = "answer.py"
+MODULE_NAME = "answer"
 MAX_TEXT = 4000
 
 _short = reprlib.Repr()
@@ -43,16 +48,17 @@ _short.maxlong = 40
 
 
 class Environment:
-    """What the server prepared once for all its children."""
+    """What the zygote prepared once for all its children."""
 
     def __init__(self) -> None:
-        self.server_pid = os.getpid()
-        self.devnull = -1
+        self.zygote_pid = os.getpid()
+        self.empty_input = -1
         self.ruleset_fd = -1
         self.landlock_abi = 0
         self.seccomp: seccomp.Program | None = None
         self.seccomp_detail = ""
-        self.namespaces: tuple[bool, str] = (False, "")
+        self.base_layers: dict[str, dict] = {}
+        self.uid = os.getuid()
         self.memory_base = 0
         self.on_linux = sys.platform.startswith("linux")
         self.streams = _make_streams()
@@ -81,10 +87,10 @@ def _prepare(env: Environment, fds: tuple[int, int, int, int]) -> tuple[dict, bo
     os.setsid()
     if env.on_linux:
         libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != env.server_pid:
+        if os.getppid() != env.zygote_pid:
             os._exit(0)
     req_r, out_w, res_w, fin_w = fds
-    wanted = (env.devnull, out_w, out_w, res_w, req_r, fin_w)
+    wanted = (env.empty_input, out_w, out_w, res_w, req_r, fin_w)
     moved = [fcntl.fcntl(fd, fcntl.F_DUPFD, FINISH_FD + 1) for fd in wanted]
     if 0 <= env.ruleset_fd <= FINISH_FD:
         env.ruleset_fd = fcntl.fcntl(env.ruleset_fd, fcntl.F_DUPFD, FINISH_FD + 1)
@@ -99,10 +105,9 @@ def _prepare(env: Environment, fds: tuple[int, int, int, int]) -> tuple[dict, bo
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
     layers: dict[str, dict] = {
-        "session": {"active": True, "detail": "own session; the server kills the process group"},
+        "session": {"active": True, "detail": "own session; its process group is killed after the check"},
+        **env.base_layers,
     }
-    ok, detail = env.namespaces
-    layers["namespaces"] = {"active": ok, "detail": detail}
     nnp = False
     if env.on_linux:
         try:
@@ -125,31 +130,39 @@ def _prepare(env: Environment, fds: tuple[int, int, int, int]) -> tuple[dict, bo
             layers["landlock"] = {"active": False, "detail": f"refused: {e.strerror}"}
         os.close(env.ruleset_fd)
     else:
-        layers["landlock"] = {"active": False, "detail": landlock.describe(0)}
+        layers["landlock"] = {"active": False, "detail": landlock.describe(env.landlock_abi if nnp else 0)}
     return layers, nnp
 
 
-def _limit(profile: tuple[int, int], env: Environment, layers: dict, nnp: bool) -> None:
-    """Apply CPU and memory limits, then seccomp (which forbids changing them afterwards)."""
-    cpu, memory_mb = profile
+def _limit(memory_mb: int, env: Environment, layers: dict, nnp: bool) -> None:
+    """Apply CPU and memory limits, then seccomp (which forbids changing them afterwards).
+
+    Without seccomp, RLIMIT_NPROC 0 forbids new processes and threads; it binds any uid
+    but root's, and the zygote never lets a child run as root when it can help it.
+    """
     memory = env.memory_base + memory_mb * limits.MIB
     use_seccomp = env.seccomp is not None and nnp
-    refused = limits.apply(cpu, memory, processes=not use_seccomp)
+    refused = limits.apply(memory, processes=not use_seccomp)
     if use_seccomp:
         try:
             seccomp.install(env.seccomp.for_pid(os.getpid()))  # type: ignore[union-attr]
             layers["seccomp"] = {"active": True, "detail": env.seccomp_detail}
         except OSError as e:
             layers["seccomp"] = {"active": False, "detail": f"refused: {e.strerror}"}
-            refused += limits.apply(cpu, memory, processes=True)
+            refused += limits.apply(memory, processes=True)
     else:
         layers["seccomp"] = {"active": False, "detail": env.seccomp_detail or "unavailable"}
-    processes = "" if layers["seccomp"]["active"] else "no new processes or threads, "
+    if layers["seccomp"]["active"]:
+        processes = ""
+    elif env.uid != 0:
+        processes = "no new processes or threads, "
+    else:
+        processes = "processes not limited (root), "
     mem_note = "" if limits.AS_ENFORCED else " (polled by the server)"
     layers["rlimits"] = {
-        "active": not refused,
+        "active": not refused and (layers["seccomp"]["active"] or env.uid != 0),
         "detail": (
-            f"CPU {cpu} s, memory {memory_mb} MB{mem_note}, {processes}"
+            f"memory {memory_mb} MB{mem_note}, {processes}"
             f"no file writes, {limits.OPEN_FILES} open files, no core dumps"
             if not refused
             else "refused: " + ", ".join(sorted(set(refused)))
@@ -230,35 +243,24 @@ def _args_namespace() -> dict:
     }
 
 
-def _build_inputs(request: dict) -> list | None:
-    tests = request["tests"]
-    all_args = []
-    for index, test in enumerate(tests):
+def _build(request: dict) -> None:
+    """Evaluate each test's `args_code` (seeded, so a drill's inputs are reproducible)."""
+    function = request["function"]
+    for index, test in enumerate(request["tests"]):
         try:
-            if "args_code" in test:
-                code = compile(test["args_code"], f"<args_code of test {index + 1}>", "eval", dont_inherit=True)
-                random.seed(0)
-                args = eval(code, _args_namespace())
-                if not isinstance(args, (list, tuple)):
-                    raise TypeError(f"args_code must give a list of arguments, not {plain.type_name(args)}")
-            else:
-                args = plain.decode(test["args"])
-            all_args.append(list(args))
+            code = compile(test["args_code"], f"<args_code of test {index + 1}>", "eval", dont_inherit=True)
+            random.seed(0)
+            args = eval(code, _args_namespace())
+            if not isinstance(args, (list, tuple)):
+                raise TypeError(f"args_code must give a list of arguments, not {plain.type_name(args)}")
+            args = list(args)
+            data = plain.encode(args)
         except BaseException as e:
             _emit({"t": "setup_error", "test": index, "error": describe_exception(e)})
-            return None
-    function = request["function"]
-    inputs = [_call_repr(function, a) if "args_code" in t else None for t, a in zip(tests, all_args, strict=True)]
-    digests = None
-    if request.get("pure"):
-        try:
-            digests = [_digest(a) for a in all_args]
-        except plain.NotPlain as e:
-            error = {"type": "NotPlain", "message": str(e), "traceback": "", "line": None}
-            _emit({"t": "setup_error", "test": 0, "error": error})
-            return None
-    _emit({"t": "ready", "inputs": inputs, "digests": digests})
-    return all_args
+            return
+        _emit({"t": "built", "test": index, "args": data, "shown": _call_repr(function, args)})
+        del args, data
+    _emit({"t": "done"})
 
 
 def _make_streams() -> tuple[io.TextIOWrapper, io.TextIOWrapper, io.TextIOWrapper]:
@@ -299,14 +301,14 @@ def _finish(streams: tuple, _write=os.write, _exit=os._exit) -> None:
         _exit(0)
 
 
-def serve(env: Environment, profile: tuple[int, int], fds: tuple[int, int, int, int]) -> None:
+def serve(env: Environment, memory_mb: int, fds: tuple[int, int, int, int]) -> None:
     """Lock down a spare child, wait for its one request, run it; never returns.
 
-    `profile` is (CPU seconds, memory MB): the server only hands this child a request
-    with the same limits, so every layer is in place before the request arrives.
+    The server only hands this child a request with the same memory limit, so every layer
+    is in place before the request arrives.
     """
     layers, nnp = _prepare(env, fds)
-    _limit(profile, env, layers, nnp)
+    _limit(memory_mb, env, layers, nnp)
     hello = _record({"t": "hello", "layers": layers})
     streams = _streams(env)
     random.seed()
@@ -314,58 +316,76 @@ def serve(env: Environment, profile: tuple[int, int], fds: tuple[int, int, int, 
     if request is None:
         os._exit(0)
     _write(hello)
-    if not request.get("probe"):
+    op = request.get("op")
+    if op == "run":
         _run(request, streams)
+    elif op == "build":
+        _build(request)
     _finish(streams)
 
 
 def _run(request: dict, streams: tuple) -> None:
-    """Build the inputs, load the answer and call it once per test, reporting as it goes."""
-    all_args = _build_inputs(request)
-    if all_args is None:
+    """Load the program as a module and call it once per test, reporting as it goes.
+
+    Everything before the `ready` record (decoding the inputs, their digests) is the
+    judge's work; the server counts CPU time from there, and each test reports the CPU
+    time of its own call.
+    """
+    try:
+        all_args = [plain.decode(test["args"]) for test in request["tests"]]
+        digest_start = time.process_time_ns()
+        digests = [_digest(a) for a in all_args] if request.get("pure") else None
+        digest_ns = time.process_time_ns() - digest_start
+    except (plain.NotPlain, plain.Malformed, KeyError, TypeError, RecursionError) as e:
+        error = {"type": "BadInput", "message": str(e)[:200], "traceback": "", "line": None}
+        _emit({"t": "setup_error", "test": 0, "error": error})
         return
     source = request["source"]
     function = request["function"]
     pure = bool(request.get("pure"))
-    emit, encode, perf, digest = _emit, plain.encode, time.perf_counter, _digest
-    if any("args_code" in t for t in request["tests"]):
-        random.seed()
+    emit, encode, clock, digest = _emit, plain.encode, time.process_time_ns, _digest
     linecache.cache[ANSWER_FILE] = (len(source), None, source.splitlines(True), ANSWER_FILE)
-    namespace = {"__name__": "answer", "__builtins__": builtins, "__file__": ANSWER_FILE}
+    module = types.ModuleType(MODULE_NAME)
+    module.__file__ = ANSWER_FILE
+    sys.modules[MODULE_NAME] = module
+    emit({"t": "ready", "cpu_ns": clock(), "digest_ns": digest_ns, "digests": digests})
+    start = clock()
     try:
-        exec(compile(source, ANSWER_FILE, "exec", dont_inherit=True), namespace)
+        exec(compile(source, ANSWER_FILE, "exec", dont_inherit=True), module.__dict__)
     except BaseException as e:
+        took = clock() - start
         _flush(streams)
-        emit({"t": "load_error", "missing": False, "error": describe_exception(e)})
+        emit({"t": "load_error", "missing": False, "cpu_ns": took, "error": describe_exception(e)})
         return
-    fn = namespace.get(function)
+    took = clock() - start
+    fn = module.__dict__.get(function)
     if not callable(fn):
-        emit({"t": "load_error", "missing": True, "error": None})
+        emit({"t": "load_error", "missing": True, "cpu_ns": took, "error": None})
         return
-    emit({"t": "loaded"})
+    emit({"t": "loaded", "cpu_ns": took})
 
     for index, args in enumerate(all_args):
         all_args[index] = None
-        start = perf()
+        start = clock()
         try:
             value = fn(*args)
         except BaseException as e:
-            ms = (perf() - start) * 1000
+            took = clock() - start
             _flush(streams)
-            emit({"t": "raised", "test": index, "ms": ms, "error": describe_exception(e)})
+            emit({"t": "raised", "test": index, "cpu_ns": took, "error": describe_exception(e)})
             return
-        ms = (perf() - start) * 1000
+        took = clock() - start
         _flush(streams)
         try:
             data = encode(value)
             after = digest(args) if pure else None
         except plain.NotPlain as e:
-            emit({"t": "unplain", "test": index, "what": str(e)[:200]})
+            emit({"t": "unplain", "test": index, "cpu_ns": took, "what": str(e)[:200]})
             return
         except BaseException as e:
             what = f"a value that could not be read ({plain.type_name(e)})"
-            emit({"t": "unplain", "test": index, "what": what})
+            emit({"t": "unplain", "test": index, "cpu_ns": took, "what": what})
             return
         del value, args
-        emit({"t": "result", "test": index, "ms": ms, "value": data, "digest": after})
+        emit({"t": "result", "test": index, "cpu_ns": took, "value": data, "digest": after})
     emit({"t": "done"})

@@ -1,7 +1,9 @@
 """The judge's side of the sandbox: start the server lazily, talk to it, restart it if needed.
 
 One server per process, started on the first check and stopped at exit. A forked copy of
-this process never reuses its parent's server; it starts its own.
+this process never reuses its parent's server; it starts its own. Time limits are given at
+the reference speed drills are written for; the server measured this machine's speed when
+it started, and the client scales every limit by it.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from pathlib import Path
 from drills.errors import DrillError
 
 from .protocol import pack_request
-from .report import Run, parse
+from .report import Built, Run, parse, parse_built
+from .server import STARVED_FACTOR, STARVED_SLACK
 
 STARTUP_TIMEOUT = 20.0
 REPLY_MARGIN = 10.0
 DEFAULT_MEMORY_MB = 512
+BUILD_LIMIT = 20.0  # CPU seconds for a drill's args_code, at reference speed
 
 # Loads the sandbox modules from their folder as a package of their own, so nothing outside
 # the standard library (not even drills/__init__.py) is importable in the server.
@@ -39,6 +43,19 @@ class SandboxError(DrillError):
     """The sandbox itself could not run a check (not the answer's fault)."""
 
 
+class Encoded(str):
+    """JSON text already encoded (a drill's test inputs), spliced into requests as it is."""
+
+
+def _body(message: dict) -> bytes:
+    """The request as JSON; an Encoded `tests` value goes in without being encoded again."""
+    tests = message.get("tests")
+    if not isinstance(tests, Encoded):
+        return json.dumps(message, separators=(",", ":")).encode()
+    rest = json.dumps({k: v for k, v in message.items() if k != "tests"}, separators=(",", ":"))
+    return (rest[:-1] + (',"tests":' if len(rest) > 2 else '"tests":') + tests + "}").encode()
+
+
 def _high_fd(fd: int) -> int:
     """Keep pipe ends away from 0-2 so spawning never clobbers them."""
     if fd > 2:
@@ -53,16 +70,18 @@ def _high_fd(fd: int) -> int:
 class _Server:
     """A running sandbox server and the pipes to it."""
 
-    def __init__(self, boot: str = "") -> None:
-        if not hasattr(os, "fork") or not sys.executable:
+    def __init__(self, boot: str = "", config: dict | None = None, executable: str = "") -> None:
+        executable = executable or sys.executable
+        if not hasattr(os, "fork") or not executable:
             raise SandboxError(
                 "Python drills need Linux or macOS to run answers in a sandbox; on Windows, run drill inside WSL."
             )
         to_r, to_w = map(_high_fd, os.pipe())
         from_r, from_w = map(_high_fd, os.pipe())
         err_r, err_w = map(_high_fd, os.pipe())
-        argv = [sys.executable, "-I", "-S", "-B", "-X", "utf8", "-c", boot or _BOOT]
+        argv = [executable, "-I", "-S", "-B", "-X", "utf8", "-c", boot or _BOOT]
         argv.append(str(Path(__file__).resolve().parent))
+        argv.append(json.dumps({"hide": hidden_paths(), **(config or {})}))
         actions = [
             (os.POSIX_SPAWN_DUP2, to_r, 0),
             (os.POSIX_SPAWN_DUP2, from_w, 1),
@@ -71,13 +90,13 @@ class _Server:
         env = {"PATH": os.defpath, "LC_ALL": "C.UTF-8"}
         try:
             try:
-                self.pid = os.posix_spawn(sys.executable, argv, env, file_actions=actions, setsid=True)
+                self.pid = os.posix_spawn(executable, argv, env, file_actions=actions, setsid=True)
             except NotImplementedError:  # no POSIX_SPAWN_SETSID: the server ignores SIGINT
-                self.pid = os.posix_spawn(sys.executable, argv, env, file_actions=actions)
+                self.pid = os.posix_spawn(executable, argv, env, file_actions=actions)
         except OSError as e:
             for fd in (to_r, to_w, from_r, from_w, err_r, err_w):
                 os.close(fd)
-            raise SandboxError(f"Could not start the sandbox ({sys.executable}): {e}") from e
+            raise SandboxError(f"Could not start the sandbox ({executable}): {e}") from e
         for fd in (to_r, from_w, err_w):
             os.close(fd)
         self.owner = os.getpid()
@@ -89,6 +108,8 @@ class _Server:
         if not ready or not ready.get("ready"):
             self.close()
             raise SandboxError(f"The sandbox server failed to start{self._stderr()}")
+        self.speed = machine_speed(float(ready.get("speed") or 1.0), executable)
+        self.zygote_layers = ready.get("layers") if isinstance(ready.get("layers"), dict) else {}
 
     def _drain_stderr(self) -> None:
         """Keep the server's stderr pipe from filling up; remember its last words."""
@@ -119,9 +140,11 @@ class _Server:
         return header if isinstance(header, dict) else None
 
     def request(self, message: dict, timeout: float) -> tuple[dict, bytes] | None:
-        """Send one request and wait for its reply; None if the server died or hung."""
-        body = json.dumps(message, separators=(",", ":")).encode()
-        data = memoryview(pack_request(message["time_limit"], message["memory_mb"], body))
+        """Send one request and wait for its reply; None if the server died or hung.
+
+        `message["time_limit"]` is the CPU budget in seconds on this machine.
+        """
+        data = memoryview(pack_request(message["op"], message["time_limit"], message["memory_mb"], _body(message)))
         try:
             while data:
                 data = data[os.write(self.to_fd, data) :]
@@ -174,10 +197,40 @@ class _Server:
                 pass
 
 
+SPEED_FILE = "machine-speed.json"
+
+
+def machine_speed(measured: float, executable: str) -> float:
+    """The fastest calibration this interpreter on this machine has ever shown (kept in the home).
+
+    One measurement on a busy machine runs slow; the fastest of all sessions is the machine's
+    real speed, so limits do not wobble with the load at the moment a server started.
+    """
+    try:
+        import platform
+
+        from drills import cache
+
+        path = cache.folder("sandbox") / SPEED_FILE
+        key = f"{platform.machine()} {os.cpu_count()} {executable} {sys.version.split()[0]}"
+        data = cache.read_json(path)
+        known = data.get("machines", {}) if isinstance(data, dict) else {}
+        best = known.get(key)
+        if isinstance(best, (int, float)) and 0 < best <= measured:
+            return float(best)
+        known = {k: v for k, v in known.items() if isinstance(v, (int, float))}
+        known[key] = measured
+        cache.write_json(path, {"machines": dict(list(known.items())[-20:])})
+    except Exception:  # noqa: BLE001 - the home is optional: use this session's measurement
+        pass
+    return measured
+
+
 _server: _Server | None = None
 _lock = threading.Lock()
 _layers: dict[str, dict] | None = None
 _notice_shown = False
+_protected: list[str] = []
 
 
 def _after_fork_in_child() -> None:
@@ -190,6 +243,33 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def protect(paths: list[Path] | list[str]) -> None:
+    """Never let a child read these folders (banks, the home), whatever the interpreter's layout.
+
+    Takes effect for servers started afterwards; call it before the first check.
+    """
+    for p in paths:
+        text = str(Path(p).expanduser().resolve())
+        if text not in _protected:
+            _protected.append(text)
+
+
+def hidden_paths() -> list[str]:
+    """Folders children must not read: drill's own code and bank, its home, the bank dirs."""
+    package = Path(__file__).resolve().parents[1]
+    out = [str(package), str(package.parent)]
+    try:
+        from drills import cache
+
+        out.append(str(cache.home()))
+    except Exception:  # noqa: BLE001 - the home is optional here; the view hides it anyway
+        pass
+    for entry in os.environ.get("DRILL_BANK", "").split(os.pathsep):
+        if entry:
+            out.append(str(Path(entry).expanduser().resolve()))
+    return out + _protected
 
 
 def shutdown() -> None:
@@ -209,52 +289,80 @@ def server_pid() -> int | None:
     return _server.pid if _server is not None and _server.alive() else None
 
 
-def _exchange(message: dict, timeout: float) -> tuple[dict, bytes]:
+def _started() -> _Server:
+    global _server
+    if _server is None or not _server.alive():
+        _server = _Server()
+    return _server
+
+
+def speed() -> float:
+    """This machine's time for the calibration workload over the reference machine's."""
+    with _lock:
+        return _started().speed
+
+
+def _exchange(message: dict, reference_limit: float) -> tuple[dict, bytes, float]:
+    """Send a request with a limit at reference speed; (header, payload, speed factor)."""
     global _server
     with _lock:
         for _attempt in range(2):
-            if _server is None or not _server.alive():
-                _server = _Server()
-            reply = _server.request(message, timeout)
+            server = _started()
+            budget = reference_limit * server.speed
+            timeout = budget * STARVED_FACTOR + STARVED_SLACK + REPLY_MARGIN
+            reply = server.request({**message, "time_limit": budget}, timeout)
             if reply is not None and reply[0].get("status") not in ("busy", "bad_request"):
-                return reply
-            _server.close()
+                return reply[0], reply[1], server.speed
+            server.close()
             _server = None
             if reply is not None and reply[0].get("status") == "bad_request":
                 raise SandboxError(f"The sandbox rejected a request: {reply[0].get('detail')}")
         raise SandboxError("The sandbox server stopped responding twice; try again.")
 
 
+def _remember(layers: dict[str, dict]) -> None:
+    global _layers
+    if layers and _layers is None:
+        _layers = layers
+
+
 def run(
     source: str,
     function: str,
-    tests: list[dict],
+    tests: list[dict] | Encoded,
     *,
     time_limit: float,
     pure: bool = False,
     memory_mb: int = DEFAULT_MEMORY_MB,
+    count: int | None = None,
 ) -> Run:
     """Run `function` from `source` on each test inside a fresh sandboxed child.
 
-    A test is {"args": <tagged list>} or {"args_code": "<expression>"}. The result is parsed
-    but not judged: comparing values is the judge's job.
+    A test is {"args": <plain-encoded list of arguments>}; `tests` may also be that list
+    already encoded as JSON (`Encoded`, with `count`). `time_limit` is the CPU time the
+    program may use in all (loading it and every call), at reference speed. The result is
+    parsed but not judged: comparing values is the judge's job.
     """
-    global _layers
-    message = {
-        "source": source,
-        "function": function,
-        "tests": tests,
-        "time_limit": float(time_limit),
-        "memory_mb": int(memory_mb),
-        "pure": bool(pure),
-    }
-    header, payload = _exchange(message, float(time_limit) + REPLY_MARGIN)
+    message = {"op": "run", "source": source, "function": function, "tests": tests,
+               "memory_mb": int(memory_mb), "pure": bool(pure)}
+    return _request(message, time_limit, parse, len(tests) if count is None else count)
+
+
+def build(function: str, codes: list[str], *, time_limit: float = BUILD_LIMIT,
+          memory_mb: int = DEFAULT_MEMORY_MB) -> Built:
+    """Evaluate each `args_code` expression in a sandboxed child of its own."""
+    message = {"op": "build", "function": function, "tests": [{"args_code": c} for c in codes],
+               "memory_mb": int(memory_mb)}
+    return _request(message, time_limit, parse_built, len(codes))
+
+
+def _request(message: dict, time_limit: float, parser, count: int):
+    header, payload, _ = _exchange(message, float(time_limit))
     try:
-        result = parse(header, payload, len(tests))
+        result = parser(header, payload, count)
     except (ValueError, KeyError, TypeError) as e:
         raise SandboxError(f"The sandbox sent a reply drill cannot read ({e}); try again.") from e
-    if result.layers and _layers is None:
-        _layers = result.layers
+    _remember(result.layers)
     return result
 
 
@@ -265,9 +373,8 @@ def doctor() -> dict[str, dict]:
     """
     global _layers
     try:
-        probe = {"probe": True, "source": "", "function": "", "tests": [], "time_limit": 5.0}
-        header, payload = _exchange({**probe, "memory_mb": DEFAULT_MEMORY_MB}, 5.0 + REPLY_MARGIN)
-        result = parse(header, payload, 0)
+        header, payload, _ = _exchange({"op": "probe", "memory_mb": DEFAULT_MEMORY_MB}, 5.0)
+        result = parse_built(header, payload, 0)
     except (SandboxError, ValueError, OSError) as e:
         return {"sandbox": {"active": False, "detail": str(e)}}
     if not result.layers:

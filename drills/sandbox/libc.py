@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import platform
 import sys
@@ -11,6 +10,7 @@ import sys
 PR_SET_PDEATHSIG = 1
 PR_SET_SECCOMP = 22
 PR_CAPBSET_DROP = 24
+PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
 
 # Syscall numbers that glibc may not wrap (x86_64 and the generic table used by aarch64 agree).
@@ -18,6 +18,7 @@ SYS_LANDLOCK_CREATE_RULESET = 444
 SYS_LANDLOCK_ADD_RULE = 445
 SYS_LANDLOCK_RESTRICT_SELF = 446
 SYS_CAPSET = {"x86_64": 126, "aarch64": 91}
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
 
 _libc: ctypes.CDLL | None = None
 
@@ -34,7 +35,9 @@ def libc() -> ctypes.CDLL | None:
         try:
             _libc = ctypes.CDLL(None, use_errno=True)
         except OSError:
-            name = ctypes.util.find_library("c")
+            from ctypes import util  # slow to import (it loads subprocess): only when needed
+
+            name = util.find_library("c")
             _libc = ctypes.CDLL(name, use_errno=True) if name else None
     return _libc
 
@@ -79,3 +82,20 @@ def prctl(option: int, arg2: object = 0, arg3: object = 0, what: str = "prctl") 
 
 def unshare(flags: int) -> None:
     _check(function("unshare")(ctypes.c_int(flags)), "unshare")  # type: ignore[operator]
+
+
+def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    fn = function("mount")
+    args = [None if v is None else os.fsencode(v) for v in (source, target, fstype)]
+    _check(fn(*args, ctypes.c_ulong(flags), None if data is None else os.fsencode(data)), f"mount {target}")  # type: ignore[operator]
+
+
+def umount(target: str, flags: int) -> None:
+    _check(function("umount2")(os.fsencode(target), ctypes.c_int(flags)), f"umount {target}")  # type: ignore[operator]
+
+
+def pivot_root(new_root: str, put_old: str) -> None:
+    number = SYS_PIVOT_ROOT.get(machine())
+    if number is None:
+        raise OSError(38, "pivot_root: unknown architecture")
+    syscall(number, os.fsencode(new_root), os.fsencode(put_old), what="pivot_root")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
-import math
 import os
 import sys
 
@@ -28,28 +26,18 @@ def address_space() -> int:
         return 0
 
 
-CPU_STEPS = (6, 11, 31, 61)
-
-
-def cpu_seconds(time_limit: float) -> int:
-    """The CPU backstop for a wall-clock limit, in coarse steps so most drills share one.
-
-    The server enforces the wall clock itself; this only matters if the server is stuck.
-    """
-    need = math.ceil(time_limit) + 1
-    return next((step for step in CPU_STEPS if step >= need), need)
-
-
-def apply(cpu: int, memory_bytes: int, processes: bool = True) -> list[str]:
-    """Set hard limits on CPU, memory, file size, open files, core dumps and (optionally) processes.
+def apply(memory_bytes: int, processes: bool = True) -> list[str]:
+    """Set hard limits on memory, file size, open files, core dumps and (optionally) processes.
 
     RLIMIT_NPROC 0 also forbids threads, so it is only used where seccomp cannot stop fork.
+    There is no RLIMIT_CPU: arming it makes the kernel sample the process's CPU clock only
+    at scheduler ticks, and the server measures and enforces CPU time itself (a child dies
+    with the zygote, which dies with the server, which the judge kills if it stops answering).
     Returns the names of limits the kernel refused, so the child can report them.
     """
     if resource is None:
         return ["all"]
     wanted = [
-        ("RLIMIT_CPU", cpu, cpu + 1),
         ("RLIMIT_FSIZE", 0, 0),
         ("RLIMIT_NOFILE", OPEN_FILES, OPEN_FILES),
         ("RLIMIT_CORE", 0, 0),
@@ -91,7 +79,9 @@ def resident(pid: int) -> int:
     if sys.platform == "darwin":
         global _libproc
         if _libproc is None:
-            _libproc = ctypes.CDLL(ctypes.util.find_library("proc") or "libproc.dylib")
+            from ctypes import util
+
+            _libproc = ctypes.CDLL(util.find_library("proc") or "libproc.dylib")
         buf = ctypes.create_string_buffer(256)  # struct proc_taskinfo is 96 bytes
         if _libproc.proc_pidinfo(pid, 4, ctypes.c_uint64(0), buf, 256) <= 0:  # PROC_PIDTASKINFO
             return 0

@@ -11,7 +11,9 @@ from typing import Any
 
 from .plain import Malformed, decode, loads
 
-STATUSES = ("exited", "timeout", "memory", "too_large", "crashed")
+# exited: the child ended (or finished) on its own; timeout: it used its CPU budget; idle: it
+# slept or blocked too long; starved: the machine never gave it the CPU to finish.
+STATUSES = ("exited", "timeout", "idle", "starved", "memory", "too_large", "crashed")
 
 
 @dataclass
@@ -23,26 +25,33 @@ class TestResult:
     value: Any = None
     error: dict | None = None
     what: str = ""
-    ms: float = 0.0
+    cpu_ns: int = 0
     digest: str | None = None
 
 
 @dataclass
 class Run:
-    """One sandboxed execution, as far as it got."""
+    """One sandboxed execution of a program on its tests, as far as it got.
+
+    `cpu_ns` fields are CPU time the child measured for the program's own work (loading
+    it, then each call); `used_ns` is what the server measured from outside since `ready`.
+    `speed` is this machine's calibration factor (above 1: slower than the reference).
+    """
 
     status: str
     exit_code: int | None = None
     signal: int | None = None
     elapsed_ms: float = 0.0
+    used_ns: int = 0
+    speed: float = 1.0
     layers: dict[str, dict] = field(default_factory=dict)
     ready: bool = False
-    inputs: list[str | None] = field(default_factory=list)
     digests: list[str] | None = None
     setup_error: tuple[int, dict] | None = None
     load_error: dict | None = None
     missing_function: bool = False
     loaded: bool = False
+    load_ns: int = 0
     results: list[TestResult] = field(default_factory=list)
     done: bool = False
     garbled: str = ""
@@ -53,6 +62,25 @@ class Run:
     @property
     def output_truncated(self) -> bool:
         return self.output_total > self.output_kept
+
+    @property
+    def program_ns(self) -> int:
+        """CPU time of the program's own work: loading it and every finished call."""
+        return self.load_ns + sum(r.cpu_ns for r in self.results)
+
+
+@dataclass
+class Built:
+    """Test inputs made by `args_code`: arguments as plain data, and how each call reads."""
+
+    status: str
+    layers: dict[str, dict] = field(default_factory=dict)
+    args: list[Any] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)
+    setup_error: tuple[int, dict] | None = None
+    done: bool = False
+    garbled: str = ""
+    output: str = ""
 
 
 def _str(v: object, limit: int = 10_000) -> str:
@@ -75,10 +103,10 @@ def _error(v: object) -> dict:
     }
 
 
-def _ms(v: object) -> float:
-    if type(v) not in (int, float) or not 0 <= v < 1e9:
+def _ns(v: object) -> int:
+    if type(v) is not int or not 0 <= v < 10**15:
         raise Malformed("bad time")
-    return float(v)
+    return v
 
 
 def _layers(v: object) -> dict[str, dict]:
@@ -92,34 +120,44 @@ def _layers(v: object) -> dict[str, dict]:
     return out
 
 
-def _test_index(record: dict, run: Run) -> int:
+def _test_index(record: dict, count: int) -> int:
     index = record.get("test")
-    if type(index) is not int or index != len(run.results):
+    if type(index) is not int or index != count:
         raise Malformed("test records out of order")
     return index
 
 
-def _apply(record: object, run: Run, n_tests: int) -> bool:
-    """Fold one record into the run; returns False when no further record may follow."""
+def _setup_error(record: dict, n_tests: int) -> tuple[int, dict]:
+    index = record.get("test")
+    if type(index) is not int or not 0 <= index < max(n_tests, 1):
+        raise Malformed("bad test index")
+    return index, _error(record.get("error"))
+
+
+def _kind(record: object, target: Run | Built) -> str | None:
+    """The record's kind, after taking `hello` (which must come first); None once taken."""
     if type(record) is not dict:
         raise Malformed("record is not an object")
     kind = record.get("t")
-    if kind == "hello" and not run.layers:
-        run.layers = _layers(record.get("layers"))
-        return True
-    if not run.layers:
+    if kind == "hello" and not target.layers:
+        target.layers = _layers(record.get("layers"))
+        return None
+    if not target.layers:
         raise Malformed("record before hello")
+    return kind
+
+
+def _apply(record: object, run: Run, n_tests: int) -> bool:
+    """Fold one record into the run; returns False when no further record may follow."""
+    kind = _kind(record, run)
+    assert type(record) is dict
+    if kind is None:
+        return True
     if kind == "setup_error" and not run.ready:
-        index = record.get("test")
-        if type(index) is not int or not 0 <= index < max(n_tests, 1):
-            raise Malformed("bad test index")
-        run.setup_error = (index, _error(record.get("error")))
+        run.setup_error = _setup_error(record, n_tests)
         return False
     if kind == "ready" and not run.ready:
-        inputs = record.get("inputs")
-        if type(inputs) is not list or len(inputs) != n_tests:
-            raise Malformed("bad inputs")
-        run.inputs = [None if i is None else _str(i, 1000) for i in inputs]
+        _ns(record.get("cpu_ns"))
         run.ready = True
         digests = record.get("digests")
         if digests is not None:
@@ -130,33 +168,36 @@ def _apply(record: object, run: Run, n_tests: int) -> bool:
     if not run.ready:
         raise Malformed("record before ready")
     if kind == "load_error" and not run.loaded:
+        run.load_ns = _ns(record.get("cpu_ns"))
         run.missing_function = record.get("missing") is True
         if not run.missing_function:
             run.load_error = _error(record.get("error"))
         return False
     if kind == "loaded" and not run.loaded:
+        run.load_ns = _ns(record.get("cpu_ns"))
         run.loaded = True
         return True
     if not run.loaded:
         raise Malformed("record before loaded")
     if kind == "result":
-        index = _test_index(record, run)
+        index = _test_index(record, len(run.results))
         digest = record.get("digest")
         if digest is not None:
             digest = _str(digest, 64)
         if "value" not in record:
             raise Malformed("result without value")
         value = decode(record["value"])
-        run.results.append(TestResult(index, "value", value, ms=_ms(record.get("ms")), digest=digest))
+        run.results.append(TestResult(index, "value", value, cpu_ns=_ns(record.get("cpu_ns")), digest=digest))
         return True
     if kind == "raised":
-        index = _test_index(record, run)
+        index = _test_index(record, len(run.results))
         error = _error(record.get("error"))
-        run.results.append(TestResult(index, "raised", error=error, ms=_ms(record.get("ms"))))
+        run.results.append(TestResult(index, "raised", error=error, cpu_ns=_ns(record.get("cpu_ns"))))
         return False
     if kind == "unplain":
-        index = _test_index(record, run)
-        run.results.append(TestResult(index, "unplain", what=_str(record.get("what"), 300)))
+        index = _test_index(record, len(run.results))
+        what = _str(record.get("what"), 300)
+        run.results.append(TestResult(index, "unplain", what=what, cpu_ns=_ns(record.get("cpu_ns"))))
         return False
     if kind == "done" and len(run.results) == n_tests:
         run.done = True
@@ -164,31 +205,74 @@ def _apply(record: object, run: Run, n_tests: int) -> bool:
     raise Malformed(f"unexpected record {str(kind)[:20]!r}")
 
 
+def _apply_built(record: object, built: Built, n_tests: int) -> bool:
+    kind = _kind(record, built)
+    assert type(record) is dict
+    if kind is None:
+        return True
+    if kind == "setup_error":
+        built.setup_error = _setup_error(record, n_tests)
+        return False
+    if kind == "built":
+        _test_index(record, len(built.args))
+        if "args" not in record or type(record["args"]) is not list:
+            raise Malformed("built without arguments")
+        built.args.append(record["args"])
+        built.shown.append(_str(record.get("shown"), 1000))
+        return True
+    if kind == "done" and len(built.args) == n_tests:
+        built.done = True
+        return False
+    raise Malformed(f"unexpected record {str(kind)[:20]!r}")
+
+
+def _records(header: dict, payload: bytes) -> tuple[list[bytes], str]:
+    results_len = header["results_len"]
+    lines = payload[:results_len].split(b"\n")
+    lines.pop()  # the empty tail after the last newline, or a line cut short by a kill
+    return lines, payload[results_len:].decode("utf-8", "replace")
+
+
+def _fold(lines: list[bytes], apply, target, n_tests: int) -> str:
+    """Apply each record in turn; the reason the stream is garbled, or ''."""
+    more = True
+    for line in lines:
+        if not more:
+            return "records after the end of the run"
+        try:
+            more = apply(loads(line), target, n_tests)
+        except (Malformed, KeyError, TypeError, ValueError, RecursionError) as e:
+            return str(e)[:200] or "malformed record"
+    return ""
+
+
 def parse(header: dict, payload: bytes, n_tests: int) -> Run:
     """Build a Run from the server's reply for a check of `n_tests` tests."""
     status = header.get("status")
     if status not in STATUSES:
         raise Malformed(f"bad status {status!r}")
-    results_len = header["results_len"]
+    lines, output = _records(header, payload)
     run = Run(
         status=status,
         exit_code=header.get("exit_code"),
         signal=header.get("signal"),
         elapsed_ms=float(header.get("elapsed_ms") or 0.0),
-        output=payload[results_len:].decode("utf-8", "replace"),
-        output_kept=len(payload) - results_len,
+        used_ns=int(header.get("used_ns") or 0),
+        speed=float(header.get("speed") or 1.0),
+        output=output,
+        output_kept=len(payload) - header["results_len"],
         output_total=int(header.get("output_total") or 0),
     )
-    lines = payload[:results_len].split(b"\n")
-    lines.pop()  # the empty tail after the last newline, or a line cut short by a kill
-    more = True
-    for line in lines:
-        if not more:
-            run.garbled = "records after the end of the run"
-            break
-        try:
-            more = _apply(loads(line), run, n_tests)
-        except (Malformed, KeyError, TypeError, ValueError) as e:
-            run.garbled = str(e)[:200] or "malformed record"
-            break
+    run.garbled = _fold(lines, _apply, run, n_tests)
     return run
+
+
+def parse_built(header: dict, payload: bytes, n_tests: int) -> Built:
+    """Build a Built from the server's reply to a `build` request of `n_tests` tests."""
+    status = header.get("status")
+    if status not in STATUSES:
+        raise Malformed(f"bad status {status!r}")
+    lines, output = _records(header, payload)
+    built = Built(status=status, output=output)
+    built.garbled = _fold(lines, _apply_built, built, n_tests)
+    return built

@@ -2,7 +2,10 @@
 
 A denylist over the syscalls an answer never needs. Threads stay allowed (clone with
 CLONE_THREAD and no namespace flags), because ordinary Python code may start them and the
-child ends every thread when it exits. Signals may only target the child itself.
+child ends every thread when it exits. Signals may only target the child itself. File
+metadata (mode, owner, times, extended attributes, inode flags) cannot be changed: Landlock
+does not cover those calls. Syscalls newer than this table are refused with ENOSYS, so a
+kernel upgrade cannot open a door the filter has never heard of.
 """
 
 from __future__ import annotations
@@ -46,8 +49,17 @@ _DENIED = (
     "kexec_load kexec_file_load init_module finit_module delete_module reboot swapon swapoff "
     "acct quotactl quotactl_fd syslog personality setrlimit lookup_dcookie "
     "iopl ioperm uselib vhangup settimeofday clock_settime clock_adjtime adjtimex "
-    "sethostname setdomainname shmget shmat msgget semget mq_open process_madvise"
+    "sethostname setdomainname shmget shmat msgget semget mq_open process_madvise "
+    "chmod fchmod fchmodat fchmodat2 chown fchown lchown fchownat utime utimes futimesat utimensat "
+    "setxattr lsetxattr fsetxattr removexattr lremovexattr fremovexattr setxattrat removexattrat"
 ).split()
+METADATA = ("chmod", "fchown", "utimensat", "setxattr", "removexattr")  # named in `drill doctor`
+NEWEST_KNOWN = 467  # syscalls numbered above this (the same on every architecture) get ENOSYS
+
+# ioctl requests that change inode flags (chattr) or fsxattr: metadata too.
+FS_IOC_SETFLAGS = 0x40086602
+FS_IOC32_SETFLAGS = 0x40046602
+FS_IOC_FSSETXATTR = 0x401C5820
 
 _X86_64 = {
     "fork": 57, "vfork": 58, "clone": 56, "clone3": 435, "execve": 59, "execveat": 322,
@@ -67,6 +79,10 @@ _X86_64 = {
     "vhangup": 153, "settimeofday": 164, "clock_settime": 227, "clock_adjtime": 305,
     "adjtimex": 159, "sethostname": 170, "setdomainname": 171, "shmget": 29, "shmat": 30,
     "msgget": 68, "semget": 64, "mq_open": 240, "process_madvise": 440,
+    "ioctl": 16, "chmod": 90, "fchmod": 91, "chown": 92, "fchown": 93, "lchown": 94, "utime": 132,
+    "utimes": 235, "fchownat": 260, "futimesat": 261, "fchmodat": 268, "utimensat": 280,
+    "setxattr": 188, "lsetxattr": 189, "fsetxattr": 190, "removexattr": 197, "lremovexattr": 198,
+    "fremovexattr": 199, "fchmodat2": 452, "setxattrat": 463, "removexattrat": 466,
 }  # fmt: skip
 
 # aarch64 uses the generic table: no fork/vfork (clone does both), no iopl/ioperm/uselib.
@@ -87,6 +103,9 @@ _AARCH64 = {
     "settimeofday": 170, "clock_settime": 112, "clock_adjtime": 266, "adjtimex": 171,
     "sethostname": 161, "setdomainname": 162, "shmget": 194, "shmat": 196, "msgget": 186,
     "semget": 190, "mq_open": 180, "process_madvise": 440,
+    "ioctl": 29, "fchmod": 52, "fchmodat": 53, "fchownat": 54, "fchown": 55, "utimensat": 88,
+    "setxattr": 5, "lsetxattr": 6, "fsetxattr": 7, "removexattr": 14, "lremovexattr": 15,
+    "fremovexattr": 16, "fchmodat2": 452, "setxattrat": 463, "removexattrat": 466,
 }  # fmt: skip
 
 ARCHES = {
@@ -117,7 +136,10 @@ def supported() -> tuple[bool, str]:
         libc.prctl(libc.PR_SET_SECCOMP, SECCOMP_MODE_FILTER, None, what="seccomp")
     except OSError as e:
         if e.errno == errno.EFAULT:
-            return True, f"filter for {arch}: no fork/exec, sockets, ptrace, io_uring, mount"
+            return True, (
+                f"filter for {arch}: no fork/exec, sockets, ptrace, io_uring, mount, "
+                "chmod/chown/utime/xattr, syscalls newer than the filter"
+            )
         return False, f"seccomp filters unavailable ({e.strerror})"
     return False, "seccomp probe unexpectedly succeeded"
 
@@ -162,7 +184,9 @@ def assemble(arch: str | None = None) -> Program:
     emit(_LD_W_ABS, _OFF_NR)
     if arch == "x86_64":
         emit(_JGE_K, X32_SYSCALL_BIT, "deny", None)
+    emit(_JGE_K, NEWEST_KNOWN + 1, "nosys", None)
     emit(_JEQ_K, table["clone"], "clone", None)
+    emit(_JEQ_K, table["ioctl"], "ioctl_arg", None)
     emit(_JEQ_K, table["clone3"], "nosys", None)
     emit(_JEQ_K, table["kill"], "kill_arg", None)
     emit(_JEQ_K, table["tgkill"], "tgkill_arg", None)
@@ -195,6 +219,12 @@ def assemble(arch: str | None = None) -> Program:
     emit(_JEQ_K, 0, None, "deny")
     emit(_LD_W_ABS, _arg(2, high=True))
     emit(_JEQ_K, 0, "allow", "deny")
+
+    label("ioctl_arg")
+    emit(_LD_W_ABS, _arg(1))
+    emit(_JEQ_K, FS_IOC_SETFLAGS, "deny", None)
+    emit(_JEQ_K, FS_IOC32_SETFLAGS, "deny", None)
+    emit(_JEQ_K, FS_IOC_FSSETXATTR, "deny", "allow")
 
     label("allow")
     emit(_RET_K, RET_ALLOW)
