@@ -129,8 +129,13 @@ def _grid(side: Any, title: str) -> Any:
 
 
 def _counterexample(out: Any, found: Any) -> None:
-    out.print(plain("The smallest data on which your query goes wrong:", "bold"))
-    for name, table in found.tables.items():
+    shown = {name: t for name, t in found.tables.items() if t.total}
+    where = " and ".join(f"{plural(t.total, 'row')} of `{name}`" for name, t in shown.items()) or "empty tables"
+    empty = [name for name, t in found.tables.items() if not t.total]
+    if empty and shown:
+        where += f" (with `{'`, `'.join(empty)}` empty)"
+    out.print(plain(f"Your query and the reference already differ on just {where}:", "bold"))
+    for name, table in shown.items():
         out.print(_grid(table, f"{name} ({plural(table.total, 'row')})"))
     _side_by_side(out, _grid(found.expected, "expected"), _grid(found.actual, "yours"))
 

@@ -152,8 +152,8 @@ def test_newer_store_is_refused(tmp_path):
     assert "written by a newer drill (schema 99" in result.output
 
 
-def spawn(home: Path, *args: str, **kwargs) -> subprocess.Popen:
-    env = {**os.environ, "DRILL_HOME": str(home), "PYTHONPATH": str(ROOT)}
+def spawn(home: Path, *args: str, env_extra: dict | None = None, **kwargs) -> subprocess.Popen:
+    env = {**os.environ, "DRILL_HOME": str(home), "PYTHONPATH": str(ROOT), **(env_extra or {})}
     return subprocess.Popen([sys.executable, "-m", "drills", "--no-builtin", "--bank", str(FIXTURE_BANK), *args],
                             env=env, cwd=ROOT, **kwargs)
 

@@ -303,7 +303,7 @@ def test_wrong_answer_shows_the_smallest_counterexample(top):
     assert sorted(found["tables"]["emp"]["rows"]) == [["'Ana'", "'eng'", "10"], ["'Bo'", "'eng'", "10"]]
     assert sorted(found["expected"]["rows"]) == [["'eng'", "'Ana'"], ["'eng'", "'Bo'"]]
     assert len(found["actual"]["rows"]) == 1
-    assert "differ on just 2 rows of `emp`" in v.message
+    assert "differ on just" not in v.message  # the screen shows it as grids, --json as data
     assert v.details["missing_rows"]  # the full comparison is still there
 
 

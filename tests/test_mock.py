@@ -239,14 +239,19 @@ def interrupted_round(home) -> str:
     out = home / f"out{time.monotonic_ns()}.txt"
     with open(out, "w") as sink:
         proc = spawn(home, "mock", "--count", "2", "--topic", "sql", stdin=subprocess.PIPE, stdout=sink,
-                     stderr=subprocess.STDOUT, text=True)
+                     stderr=subprocess.STDOUT, text=True, env_extra={"PYTHONFAULTHANDLER": "1"})
         deadline = time.monotonic() + 30
         while "Answer" not in out.read_text() and "End each answer" not in out.read_text():
             assert time.monotonic() < deadline, out.read_text()
             time.sleep(0.05)
         time.sleep(0.2)
         os.kill(proc.pid, signal.SIGINT)
-        proc.wait(30)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:  # say where it hangs: faulthandler prints every thread's stack
+            proc.send_signal(signal.SIGABRT)
+            proc.wait()
+            raise AssertionError(f"no exit 30 s after Ctrl-C:\n{out.read_text()}") from None
         proc.stdin.close()
     assert proc.returncode == 0, out.read_text()
     return out.read_text()

@@ -256,7 +256,7 @@ def judge(question: Question, answer: str) -> Verdict:
     elif index:
         message += f" (on dataset {index + 1}, which has other edge cases than the first)"
     if explaining() and "expected_rows" in details:
-        message += _counterexample(question, index, variant, answer, rules, details)
+        _counterexample(question, index, variant, answer, rules, details)
     return _verdict(start, "wrong", message, details)
 
 
@@ -277,8 +277,9 @@ def _failed_answer(start: float, question: Question, got: tuple) -> Verdict:
 COUNTEREXAMPLE_BUDGET = 0.75  # seconds of shrinking; the smallest set found by then is shown
 
 
-def _counterexample(question: Question, index: int, variant: int, answer: str, rules: Any, details: dict) -> str:
-    """Add the smallest rows that still tell the answer from the reference; their summary for the message."""
+def _counterexample(question: Question, index: int, variant: int, answer: str, rules: Any, details: dict) -> None:
+    """Add the smallest rows that still tell the answer from the reference to `details`
+    (the screen shows them as grids; `--json` gives them as they are)."""
     key = (question.content_hash or question.id, index)
     args = (key, datasets(question)[index], variant, question.solution, answer, rules, question.time_limit,
             COUNTEREXAMPLE_BUDGET)
@@ -286,38 +287,13 @@ def _counterexample(question: Question, index: int, variant: int, answer: str, r
         reply = runner().call("shrink", args, time.monotonic() + COUNTEREXAMPLE_BUDGET + 2 * question.time_limit
                               + GRACE)
     except WorkerDied:
-        return ""
-    if reply[0] != "ok":
-        return ""
-    found = reply[1]
-    details["counterexample"] = found
-    return "\n" + summary(found)
-
-
-def summary(found: dict) -> str:
-    """A counterexample in a few lines of plain text."""
-    tables = {name: t for name, t in found["tables"].items() if t["rows"]}
-    where = " and ".join(f"{len(t['rows'])} row{_s(len(t['rows']))} of `{name}`" for name, t in tables.items())
-    empty = [name for name, t in found["tables"].items() if not t["rows"]]
-    lines = [f"Your query and the reference already differ on just {where or 'empty tables'}"
-             + (f" (with `{'`, `'.join(empty)}` empty)" if empty and tables else "") + ":"]
-    for name, t in tables.items():
-        lines.append(f"  {name}({', '.join(t['columns'])})")
-        lines += [f"    ({', '.join(r)})" for r in t["rows"]]
-    for label, key in (("reference gives", "expected"), ("yours gives", "actual")):
-        rows = found[key]["rows"]
-        shown = ", ".join(f"({', '.join(r)})" for r in rows[:6]) + (" ..." if len(rows) > 6 else "")
-        lines.append(f"  {label}: {shown or 'no rows'}")
-    return "\n".join(lines)
+        return
+    if reply[0] == "ok":
+        details["counterexample"] = reply[1]
 
 
 def _verdict(start: float, outcome: str, message: str, details: dict | None = None) -> Verdict:
     return Verdict(outcome, message, details or {}, (time.perf_counter() - start) * 1000)
-
-
-def _s(n: int) -> str:
-    return "" if n == 1 else "s"
-
 
 SEARCH_BUDGET = 8.0
 
