@@ -54,6 +54,9 @@ class Ctx:
         from drills.bank import load_bank
 
         if self._bank is None:
+            from drills import sandbox
+
+            sandbox.protect(self.dirs())  # hidden from answers whatever the interpreter's layout
             self._bank = load_bank(self.dirs(), strict=False, cache=cache.folder("bank") / "parsed.json")
             for err in self._bank.errors[:SHOW_PROBLEMS]:
                 say(f"Warning: left out: {err}", err=True)

@@ -251,6 +251,10 @@ class Session(Drilling):
             from drills.judge.sql import runner
 
             runner().warm()
+        if any(self.questions[d].kind == "python" for d in [*queue.due, *queue.new]):
+            from drills import sandbox
+
+            sandbox.warm()
         if not len(queue):
             summary.nothing_to_do = True
         try:

@@ -234,12 +234,19 @@ def test_resume_after_sigkill(tmp_path, questions):
     assert len(Store(tmp_path).reviews(mode="mock")) == 3
 
 
+def default_sigint() -> None:
+    """A shell runs a background job with Ctrl-C ignored, and Python keeps an ignored SIGINT:
+    give the round the terminal's default, as a user's shell does."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupted_round(home) -> str:
     """Start a round in a process, press Ctrl-C while it waits for an answer; its output."""
     out = home / f"out{time.monotonic_ns()}.txt"
     with open(out, "w") as sink:
         proc = spawn(home, "mock", "--count", "2", "--topic", "sql", stdin=subprocess.PIPE, stdout=sink,
-                     stderr=subprocess.STDOUT, text=True, env_extra={"PYTHONFAULTHANDLER": "1"})
+                     stderr=subprocess.STDOUT, text=True, env_extra={"PYTHONFAULTHANDLER": "1"},
+                     preexec_fn=default_sigint)
         deadline = time.monotonic() + 30
         while "Answer" not in out.read_text() and "End each answer" not in out.read_text():
             assert time.monotonic() < deadline, out.read_text()

@@ -559,3 +559,30 @@ def test_missing_layers_still_judge_with_limits_and_say_so(monkeypatch):
     notice = sandbox.isolation_notice()
     assert notice is not None and "landlock" in notice and "seccomp" in notice and "drill doctor" in notice
     assert sandbox.isolation_notice() is None
+
+
+def test_warm_starts_the_server_in_the_background_and_a_check_uses_it():
+    sandbox.shutdown()
+    sandbox.warm()
+    deadline = time.monotonic() + 30
+    while sandbox.server_pid() is None:
+        assert time.monotonic() < deadline, "warm() never started the server"
+        time.sleep(0.01)
+    pid = sandbox.server_pid()
+    run = sandbox.run("def f(x):\n    return x + 1\n", "f", [{"args": [1]}], time_limit=1.0)
+    assert run.results[0].value == 2 and sandbox.server_pid() == pid
+
+
+def test_the_banks_in_use_are_hidden_from_answers(tmp_path):
+    from click.testing import CliRunner
+
+    from drills.cli import cli
+
+    bank = tmp_path / "bank"
+    (bank / "probability").mkdir(parents=True)
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path / "home"), "--no-builtin", "--bank", str(bank), "list"])
+    assert result.exit_code == 0, result.output
+    try:
+        assert str(bank.resolve()) in client.hidden_paths()
+    finally:
+        client._protected.remove(str(bank.resolve()))

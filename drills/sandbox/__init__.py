@@ -21,6 +21,7 @@ from .client import (
     server_pid,
     shutdown,
     speed,
+    warm,
 )
 from .report import Built, Run, TestResult
 
@@ -39,4 +40,5 @@ __all__ = [
     "server_pid",
     "shutdown",
     "speed",
+    "warm",
 ]

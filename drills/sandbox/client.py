@@ -296,6 +296,21 @@ def _started() -> _Server:
     return _server
 
 
+def warm() -> None:
+    """Start the server in the background, so a session's first check does not wait for it
+    (a check sent meanwhile waits for the start, as it would have started it itself)."""
+
+    def start() -> None:
+        try:
+            with _lock:
+                _started()
+        except Exception:  # noqa: BLE001 - the first check starts it again and says why it cannot
+            pass
+
+    if _server is None:
+        threading.Thread(target=start, name="sandbox-warm", daemon=True).start()
+
+
 def speed() -> float:
     """This machine's time for the calibration workload over the reference machine's."""
     with _lock:
