@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from drills import __version__
+from drills import __version__, kinds
 
 SHOW_PROBLEMS = 3
 
@@ -196,7 +196,7 @@ def validate(obj: Ctx, paths: tuple[Path, ...], changed: bool, base: str | None,
 @cli.command("list")
 @click.option("--topic", multiple=True, help="Only this topic (repeatable).")
 @click.option("--tag", multiple=True, help="Only drills with this tag (repeatable).")
-@click.option("--kind", multiple=True, type=click.Choice(["sql", "python", "numeric", "recall"]))
+@click.option("--kind", multiple=True, type=click.Choice(kinds.NAMES))
 @click.option("--difficulty", multiple=True, type=click.Choice(["easy", "medium", "hard"]))
 @click.option("--json", "as_json", is_flag=True, help="Print drills and counts as JSON.")
 @click.pass_obj
@@ -231,16 +231,12 @@ def show(obj: Ctx, question: str, hints: bool, solution: bool, rows: str) -> Non
     if rows != "all" and not (rows.isdigit() and int(rows) > 0):
         raise click.BadParameter("give a number of rows, or 'all'", param_hint="--rows")
     q = _question(obj, question)
-    tables = None
-    if q.kind == "sql":
-        from drills.judge.sql import describe_tables
-
-        tables = describe_tables(q, sample=ALL_ROWS if rows == "all" else min(int(rows), ALL_ROWS))
+    tables = kinds.of(q).tables(q, ALL_ROWS if rows == "all" else min(int(rows), ALL_ROWS))
     render.question(q, tables, hints, solution)
 
 
 @cli.command()
-@click.option("--kind", type=click.Choice(["sql", "python", "numeric", "recall"]), default="sql", show_default=True)
+@click.option("--kind", type=click.Choice(kinds.NAMES), default="sql", show_default=True)
 @click.option("--topic", help="Folder and id prefix (default: sql, algorithms, probability or concepts by kind).")
 @click.option("--id", "drill_id", metavar="ID", help="topic/slug, or just a slug.")
 @click.option("--dir", "target", type=click.Path(file_okay=False, path_type=Path),
@@ -287,7 +283,7 @@ def _judge_with_notice(judge):
 
     def judged(q, answer):
         verdict = judge(q, answer)
-        if q.kind == "python":
+        if kinds.of(q).sandboxed:
             from drills.sandbox import isolation_notice
 
             notice = isolation_notice()
@@ -358,7 +354,7 @@ def today(obj: Ctx, topic: tuple[str, ...], tag: tuple[str, ...]) -> None:
 @cli.command()
 @click.option("--topic", multiple=True, help="Only this topic (repeatable).")
 @click.option("--tag", multiple=True, help="Only drills with this tag (repeatable).")
-@click.option("--kind", multiple=True, type=click.Choice(["sql", "python", "numeric", "recall"]))
+@click.option("--kind", multiple=True, type=click.Choice(kinds.NAMES))
 @click.option("--count", default=10, show_default=True, type=click.IntRange(1, 500))
 @click.option("--seed", type=int, help="Repeatable order of the unseen drills.")
 @click.pass_obj

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-from drills import commands
+from drills import commands, kinds
 from drills import scheduler as sched
 from drills.catalog import select
 from drills.errors import BankError, DrillError
@@ -18,7 +18,6 @@ from drills.session import Clock, Drilling, iso, utc_now
 from drills.store import Review, Store
 
 UNSEEN_SHARE = 1 / 3
-MOCK_KINDS = ("sql", "python", "numeric")  # recall cards are self-rated: not for a timed round
 
 _COUNT = {"type": "integer", "minimum": 0, "maximum": 10_000}
 _SECONDS = {"type": "number", "minimum": 0, "maximum": 10_000_000}
@@ -72,7 +71,8 @@ def plan_round(questions: Mapping[str, Question], store: Store, settings: sched.
                tags: Sequence[str] = (), difficulties: Sequence[str] = (), seed: int | None = None) -> list[str]:
     """Weakest drills first (lowest retrievability, most lapses) with a share never seen, topics
     taking turns, fitted to the minutes given (or `count` drills)."""
-    pool = select(questions.values(), topics, tags, MOCK_KINDS, difficulties)
+    timed = [k.name for k in kinds.all_kinds() if k.timed]  # recall cards are self-rated: not for a timed round
+    pool = select(questions.values(), topics, tags, timed, difficulties)
     if not pool:
         raise DrillError("no drills match those filters for a mock round (recall cards are left out); "
                          "see `drill list`")
@@ -198,7 +198,7 @@ class MockRound(Drilling):
         q = self.questions[drill_id]
         previous = self.answers.get(drill_id, {}).get("answer")
         try:
-            tables = self.tables(q) if q.kind == "sql" else None
+            tables = self.tables(q) if kinds.of(q).has_tables else None
         except BankError as exc:
             self.ui.notice(f"{q.id} is broken ({exc}); it is left out of the round.")
             self.ids.remove(drill_id)

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-KINDS = ("sql", "python", "numeric", "recall")
 DIFFICULTIES = ("easy", "medium", "hard")
 OUTCOMES = ("correct", "wrong", "error", "timeout", "self_rated")  # self_rated: recall cards, never judged
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from drills import commands, rowdiff, run
+from drills import commands, kinds, rowdiff, run
 from drills import scheduler as sched
 from drills.errors import BankError, DrillError
 from drills.model import DIFFICULTIES, Question, Verdict
@@ -222,7 +222,7 @@ class Drilling:
             else:
                 self.ui.notice(f"There is nothing to run in a {q.kind} drill; submit the answer.")
         elif entry.command == ":tables":
-            if q.kind == "sql":
+            if kinds.of(q).has_tables:
                 self.ui.show_tables(q, self.tables(q, ALL_ROWS))
             else:
                 self.ui.notice("This drill has no tables.")
@@ -247,14 +247,8 @@ class Session(Drilling):
         for note in summary.notes:
             self.ui.notice(note)
         skipped: set[str] = set()
-        if any(self.questions[d].kind == "sql" for d in [*queue.due, *queue.new]):
-            from drills.judge.sql import runner
-
-            runner().warm()
-        if any(self.questions[d].kind == "python" for d in [*queue.due, *queue.new]):
-            from drills import sandbox
-
-            sandbox.warm()
+        for name in dict.fromkeys(self.questions[d].kind for d in [*queue.due, *queue.new]):
+            kinds.get(name).warm()
         if not len(queue):
             summary.nothing_to_do = True
         try:
@@ -296,7 +290,7 @@ class Session(Drilling):
     def _one(self, q: Question, progress: Progress) -> Any:
         leech = self.failures.get(q.id, 0) >= sched.LEECH_THRESHOLD
         try:
-            tables = self.tables(q) if q.kind == "sql" else None
+            tables = self.tables(q) if kinds.of(q).has_tables else None
         except BankError as exc:
             self.ui.notice(f"Skipping {q.id}: the drill is broken ({exc}).")
             return None
@@ -329,7 +323,7 @@ class Session(Drilling):
             except BankError as exc:
                 self.ui.notice(f"Skipping {q.id}: the drill is broken ({exc}).")
                 return None
-            if not text.strip() and q.kind != "recall":
+            if not text.strip() and not kinds.of(q).self_rated:
                 self.ui.notice("The answer is empty: type an answer, or :hint, :run, :skip, :reveal, :quit.")
                 continue
             try:
@@ -354,7 +348,7 @@ class Session(Drilling):
         elapsed = (now - start).total_seconds()
         revealed = bool(verdict.details.get("revealed"))
         card_before = self.store.card(q.id)
-        if q.kind == "recall" and not revealed:
+        if kinds.of(q).self_rated and not revealed:
             # the model answer first, then the person's own rating
             result = Result(verdict, sched.GOOD, elapsed, hints, None, now, self_rated=True, mode=self.mode)
             self.ui.show_result(q, result)
@@ -372,7 +366,7 @@ class Session(Drilling):
                    q.content_hash, hints),
             card_after, card_before)
         next_due = sched.due_of(card_after) if card_after else None
-        if q.kind == "recall" and not revealed:
+        if kinds.of(q).self_rated and not revealed:
             result.rating, result.next_due = rating, next_due
             self.ui.notice(f"Rated {sched.RATING_NAMES[rating]}"
                            + (f"; next: {sched.describe_wait(next_due - now)}." if next_due else "."))
@@ -399,12 +393,12 @@ class Session(Drilling):
 
 
 def sql_tables(cache: Path | None) -> Callable[..., list]:
-    """The tables of a SQL drill with their first `rows` rows, described once and cached."""
+    """The tables of a drill with their first `rows` rows, described once and cached."""
 
     def describe(q: Question, rows: int | None = None) -> list:
-        from drills.judge.sql import SHOW_ROWS, describe_tables
+        from drills.judge.sql import SHOW_ROWS
 
-        return describe_tables(q, sample=rows or SHOW_ROWS, cache=cache)
+        return kinds.of(q).tables(q, rows or SHOW_ROWS, cache) or []
 
     return describe
 

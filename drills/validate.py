@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 
+from drills import kinds
 from drills.bank import bank_root, load_bank
 from drills.errors import BankError, DrillError
 from drills.model import Question
@@ -150,7 +151,7 @@ def check_question(q: Question, mutants: bool = False) -> Checked:
     from drills.judge import judge, kind_checks, verdicts_only
 
     checked = Checked()
-    if q.kind == "recall":
+    if kinds.of(q).self_rated:
         return checked
     path = str(q.path)
     with verdicts_only():
