@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 if TYPE_CHECKING:
     from drills.model import Question, Verdict
 
-NAMES = ("sql", "python", "numeric", "recall")  # the registry's order: lists, docs and the schema
+NAMES = ("sql", "python", "numeric", "recall", "pandas")  # the registry's order: lists, docs and the schema
 
 
 class Kind:

@@ -81,13 +81,16 @@ class _Server:
         err_r, err_w = map(_high_fd, os.pipe())
         argv = [executable, "-I", "-S", "-B", "-X", "utf8", "-c", boot or _BOOT]
         argv.append(str(Path(__file__).resolve().parent))
-        argv.append(json.dumps({"hide": hidden_paths(), **(config or {})}))
+        from . import packages
+
+        found = packages.locate()
+        argv.append(json.dumps({"hide": hidden_paths(), "packages": found, **(config or {})}))
         actions = [
             (os.POSIX_SPAWN_DUP2, to_r, 0),
             (os.POSIX_SPAWN_DUP2, from_w, 1),
             (os.POSIX_SPAWN_DUP2, err_w, 2),
         ]
-        env = {"PATH": os.defpath, "LC_ALL": "C.UTF-8"}
+        env = {"PATH": os.defpath, "LC_ALL": "C.UTF-8", **(packages.THREAD_SETTINGS if found else {})}
         try:
             try:
                 self.pid = os.posix_spawn(executable, argv, env, file_actions=actions, setsid=True)
@@ -350,16 +353,19 @@ def run(
     pure: bool = False,
     memory_mb: int = DEFAULT_MEMORY_MB,
     count: int | None = None,
+    frames: bool = False,
 ) -> Run:
     """Run `function` from `source` on each test inside a fresh sandboxed child.
 
     A test is {"args": <plain-encoded list of arguments>}; `tests` may also be that list
     already encoded as JSON (`Encoded`, with `count`). `time_limit` is the CPU time the
     program may use in all (loading it and every call), at reference speed. The result is
-    parsed but not judged: comparing values is the judge's job.
+    parsed but not judged: comparing values is the judge's job. With `frames` (pandas drills)
+    a test is {"tables": {name: columns}} instead, and the function gets one DataFrame per table
+    (see drills/sandbox/frames.py).
     """
     message = {"op": "run", "source": source, "function": function, "tests": tests,
-               "memory_mb": int(memory_mb), "pure": bool(pure)}
+               "memory_mb": int(memory_mb), "pure": bool(pure), "frames": bool(frames)}
     return _request(message, time_limit, parse, len(tests) if count is None else count)
 
 
