@@ -16,7 +16,7 @@ from drills.judge import pandas as pdjudge
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sandbox tests target Linux")
 
-FIXTURES = Path(__file__).parent / "fixtures" / "bank"
+FIXTURES = Path(__file__).parent / "fixtures" / "pandas"
 
 
 @pytest.fixture(scope="module")
