@@ -72,7 +72,9 @@ class PandasKind(python_kind.SandboxedKind):
         return sql_kind.KIND.tables(question, rows, cache)
 
     def warm(self) -> None:
-        super().warm()
+        from drills import sandbox
+
+        sandbox.warm(with_packages=True)
         sql_kind.KIND.warm()
 
 
