@@ -17,7 +17,7 @@ FIELDS: dict[str, dict] = {
 
 class NumericKind(Kind):
     name = "numeric"
-    title = "probability and statistics"
+    title = "numeric (probability, statistics, ML)"
     default_topic = "probability"
     fields = FIELDS
     required = ("hints", "wrong_answers")

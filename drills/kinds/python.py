@@ -48,7 +48,7 @@ class SandboxedKind(Kind):
 
 class PythonKind(SandboxedKind):
     name = "python"
-    title = "algorithms in Python"
+    title = "Python functions (algorithms, ML)"
     default_topic = "algorithms"
     fields = {**{k: sql_kind.FIELDS[k] for k in ("float_digits", "time_limit", "equivalent_mutants")}, **FIELDS}
     required = ("function", "starter", "tests", "hints", "wrong_answers")
