@@ -34,6 +34,27 @@ class Ctx:
             self._store = Store(self.home)
         return self._store
 
+    def store_path(self) -> Path:
+        from drills.store import DB_NAME, default_home
+
+        return (Path(self.home) if self.home else default_home()) / DB_NAME
+
+    def close(self) -> None:
+        """Close the store, and say what went wrong on the side (a backup, text that was not UTF-8)."""
+        store, self._store = self._store, None
+        if store is None:
+            return
+        store.close()
+        for problem in store.problems:
+            say(f"Warning: {problem}", err=True)
+        if store.bad_text:
+            from drills.render import plural
+
+            n = store.bad_text
+            say(f"Warning: {plural(n, 'text value')} in {store.path} {'is' if n == 1 else 'are'} not valid UTF-8: "
+                "shown with \N{REPLACEMENT CHARACTER} in place of the bad bytes. `drill doctor` checks the store.",
+                err=True)
+
     def settings(self):
         from drills.scheduler import Settings
 
@@ -85,6 +106,14 @@ class DrillGroup(click.Group):
         except click.ClickException as exc:
             exc.message = clean(exc.message)  # it may quote a drill id or a file's text
             raise
+        except Exception as exc:
+            sqlite3 = sys.modules.get("sqlite3")
+            if sqlite3 is None or not isinstance(exc, sqlite3.Error) or not isinstance(ctx.obj, Ctx):
+                raise
+            # the progress store is the only SQLite database: a read that found it damaged, say
+            from drills.store import fault
+
+            raise click.ClickException(clean(fault(exc, ctx.obj.store_path()))) from None
 
 
 def say(text: str, err: bool = False) -> None:
@@ -111,7 +140,7 @@ def cli(ctx: click.Context, banks: tuple[str, ...], home: Path | None, no_builti
 
     cache.set_home(home)
     ctx.obj = Ctx(banks, home, not no_builtin)
-    ctx.call_on_close(lambda: ctx.obj._store.close() if ctx.obj._store else None)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def _question(obj: Ctx, key: str):
@@ -299,10 +328,19 @@ def _judge_with_notice(judge):
 
 
 @cli.command()
-def doctor() -> None:
-    """Which isolation layers the Python sandbox gets on this machine, and what is missing."""
-    from drills import sandbox
+@click.option("--restore", is_flag=False, flag_value="newest", default=None, metavar="[BACKUP]",
+              help="Put the newest good backup (or BACKUP) in place of the progress store; the store is moved "
+                   "aside, never deleted.")
+@click.pass_obj
+def doctor(obj: Ctx, restore: str | None) -> None:
+    """Check the progress store and its backups, and which isolation layers the Python sandbox
+    gets on this machine. Exits 1 when the store is damaged."""
+    from drills import repair, sandbox
 
+    path = obj.store_path()
+    if restore is not None:
+        _restore(path, None if restore == "newest" else Path(restore))
+        return
     report = sandbox.doctor()
     width = max(len(name) for name in report)
     for name, layer in report.items():
@@ -314,6 +352,49 @@ def doctor() -> None:
         speed = sandbox.speed()
         click.echo(f"time limits: CPU time of the answer's own work; this machine takes {speed:.2f}x "
                    "the reference machine's time, and limits are scaled by it")
+    health = repair.check(path)
+    _store_health(health)
+    if not health.ok:
+        sys.exit(1)
+
+
+def _store_health(health) -> None:
+    from drills.render import plural
+
+    if health.ok:
+        counted = plural(health.reviews, "review") if health.reviews is not None else "reviews not counted"
+        say(f"✓ progress store {health.path}: integrity ok, {counted}")
+    else:
+        say(f"✗ progress store {health.path}: damaged ({health.problem})")
+    if health.not_utf8:
+        say(f"✗ {plural(health.not_utf8, 'text value')} not valid UTF-8: shown with \N{REPLACEMENT CHARACTER} in "
+            "place of the bad bytes (export keeps them so)")
+    if health.backups:
+        newest = health.backups[-1]
+        say(f"✓ {plural(len(health.backups), 'daily backup')} in {newest.parent}, the newest {newest.name}")
+    else:
+        say("✗ no backups yet: one is made before the first save of each day")
+    if not health.ok:
+        say("Restore the newest good backup with `drill doctor --restore` (the damaged store is moved aside, never "
+            "deleted), or a chosen one with `drill doctor --restore BACKUP`.")
+
+
+def _restore(path: Path, backup: Path | None) -> None:
+    from drills import repair
+    from drills.render import plural
+
+    done = repair.restore(path, backup)
+    say(f"restored {done.backup} ({plural(done.reviews, 'review')}) as {path}")
+    if done.aside is not None:
+        say(f"the replaced store is kept as {done.aside}")
+    if done.behind is None:
+        say(f"the replaced store cannot be read, so how many reviews the backup lacks is unknown; the backup was "
+            f"made on {done.made}")
+    elif done.behind:
+        say(f"the backup is {plural(done.behind, 'review')} behind: the replaced store had them and the backup "
+            "does not")
+    else:
+        say("the backup lacks no review of the replaced store")
 
 
 def _ui(obj: Ctx):
@@ -331,6 +412,7 @@ def _run_session(obj: Ctx, mode: str, build) -> None:
 
     questions = obj.load().questions
     store, settings = obj.store(), obj.settings()
+    store.require_writable()
     queue, notes = build(questions, store, settings, utc_now())
     tables = sql_tables(cache.folder("tables"))
     Session(questions, store, _ui(obj), settings, mode=mode, tables=tables,
@@ -429,6 +511,7 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
         else:
             render.mock_report(render.console(), row["report"])
         return
+    store.require_writable()
     questions = obj.load().questions
     settings = obj.settings()
     unfinished = [r["id"] for r in store.rounds() if r["status"] == "running"]
