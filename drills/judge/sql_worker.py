@@ -432,7 +432,21 @@ def cap_memory(megabytes: int = MEMORY_LIMIT_MB) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _exit_with_parent(fd: int) -> None:
+    """Stop at once, even mid-query, when the parent's end of the request pipe closes: the
+    parent is gone (killed, say), and nobody will read a reply."""
+    import select
+
+    poller = select.poll()
+    poller.register(fd, 0)  # only hang-up and errors wake it, never a waiting request
+    while True:
+        for _, events in poller.poll():
+            if events & (select.POLLHUP | select.POLLERR | select.POLLNVAL):
+                os._exit(0)
+
+
 def main() -> None:
+    threading.Thread(target=_exit_with_parent, args=(0,), name="parent-watch", daemon=True).start()
     inp = os.fdopen(os.dup(0), "rb")
     out = os.fdopen(os.dup(1), "wb")
     # nothing else may write to the reply channel
