@@ -22,10 +22,13 @@ from typing import Any
 
 HEADER = struct.Struct(">I")
 READ_ONLY = {"SELECT"}
-CACHE_SIZE = 48  # datasets, each with its connections in every storage order
+CACHE_SIZE = 16  # datasets, each with its connections in every storage order (about 4 MB each)
 MEMORY_LIMIT_MB = 2048  # the worker's whole address space; DuckDB itself is told 1 GB below
 SHUFFLE_SEED = 7919
 THREADS = min(3, os.cpu_count() or 1)  # storage orders judged side by side
+# All the threads the worker has: these, the main one, the parent watch and the watchdogs' monitor;
+# DuckDB itself starts none (CONFIG below).
+MAX_THREADS = THREADS + 3
 
 # The physical orders each dataset is judged in: as the setup inserted the rows, reversed,
 # and shuffled with a fixed seed. SQL promises no order without ORDER BY.
