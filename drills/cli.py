@@ -93,6 +93,8 @@ class DrillGroup(click.Group):
     """Turns the core's errors into click's, for every command in one place: `Error: ...` on
     stderr, never a traceback; a broken drill file exits 2, other expected errors 1."""
 
+    done_ignores_ctrl_c = False  # the console script: once the command is over, Ctrl-C has nothing to stop
+
     def invoke(self, ctx: click.Context):
         from drills.errors import BankError, DrillError, InputError
         from drills.render import clean
@@ -106,6 +108,10 @@ class DrillGroup(click.Group):
         except click.ClickException as exc:
             exc.message = clean(exc.message)  # it may quote a drill id or a file's text
             raise
+        except KeyboardInterrupt:
+            # Ctrl-C: whatever was saved stays saved; a line break, no "Aborted!", the shell's code
+            click.echo("", err=True)
+            raise click.exceptions.Exit(130) from None
         except Exception as exc:
             sqlite3 = sys.modules.get("sqlite3")
             if sqlite3 is None or not isinstance(exc, sqlite3.Error) or not isinstance(ctx.obj, Ctx):
@@ -114,6 +120,11 @@ class DrillGroup(click.Group):
             from drills.store import fault
 
             raise click.ClickException(clean(fault(exc, ctx.obj.store_path()))) from None
+        finally:
+            if self.done_ignores_ctrl_c:  # closing the store, stopping workers: let them finish
+                import signal
+
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def say(text: str, err: bool = False) -> None:
@@ -764,7 +775,21 @@ def leeches(obj: Ctx) -> None:
 
 
 def main() -> None:
-    cli(prog_name="drill")
+    """The console script. Ctrl-C after the work is done (while the summary prints, workers stop
+    and the terminal is given back) has nothing left to stop: it ends nothing and prints nothing."""
+    import logging
+    import signal
+    import warnings
+
+    # a Ctrl-C inside the editor's event loop shutdown leaves this coroutine behind; it is harmless
+    warnings.filterwarnings("ignore", message="coroutine '.*shutdown_default_executor' was never awaited",
+                            category=RuntimeWarning)
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    DrillGroup.done_ignores_ctrl_c = True
+    try:
+        cli(prog_name="drill")
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 if __name__ == "__main__":
