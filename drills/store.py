@@ -131,7 +131,15 @@ class Store:
             else:
                 self.db = self._open_read_only()
         except sqlite3.Error as exc:
-            raise fault(exc, self.path) from None
+            problem = fault(exc, self.path)
+            if problem.kind != FULL or not self.path.exists():
+                raise problem from None
+            try:  # a full disk cannot hold the WAL's shared-memory file: read without it
+                if getattr(self, "db", None) is not None:
+                    self.db.close()
+                self.db = self._open_read_only(fault(exc, self.path, saving=True))
+            except sqlite3.Error:
+                raise problem from None
 
     def _connect(self, target: Path | str, uri: bool = False) -> sqlite3.Connection:
         db = sqlite3.connect(target, timeout=10, isolation_level=None, check_same_thread=False, uri=uri)
@@ -146,7 +154,7 @@ class Store:
             self.bad_text += 1
             return raw.decode("utf-8", "replace")
 
-    def _open_read_only(self) -> sqlite3.Connection:
+    def _open_read_only(self, why: StoreError | None = None) -> sqlite3.Connection:
         """For reading commands on a store nobody may write: WAL needs its -shm file, which a
         read-only folder cannot hold, so such a store is read as immutable (nobody can change it)."""
         if not self.path.exists():
@@ -161,7 +169,7 @@ class Store:
             db.close()
             db = self._connect(uri + "&immutable=1", uri=True)
         self.db = db
-        self.read_only = fault(sqlite3.OperationalError("attempt to write a readonly database"), self.path, True)
+        self.read_only = why or fault(sqlite3.OperationalError("attempt to write a readonly database"), self.path, True)
         if self._check_version() < SCHEMA_VERSION:
             raise StoreError(f"{self.read_only} (This drill must also upgrade the store's format, which needs "
                              "to write.)", self.path, "read_only")
@@ -553,6 +561,17 @@ def _writable(path: Path) -> bool:
     return _may(path.parent, os.W_OK | os.X_OK) and (not path.exists() or _may(path, os.W_OK))
 
 
+def _no_space(path: Path) -> bool:
+    """Whether the store's filesystem is (almost) full: SQLite reports some writes that fail for
+    lack of space (its shared-memory file, say) as I/O errors."""
+    folder = next((p for p in (path.parent, *path.parents) if p.exists()), path.parent)
+    try:
+        found = os.statvfs(folder)
+    except OSError:
+        return False
+    return found.f_bavail * found.f_frsize < 1 << 20
+
+
 def _why_read_only(path: Path, exc: BaseException) -> str:
     still = " `drill stats`, `due`, `export` and `list` still work."
     if not path.exists():
@@ -579,7 +598,7 @@ def fault(exc: BaseException, path: Path, saving: bool = False) -> StoreError:
     code = getattr(exc, "errno", None)
     name = getattr(exc, "sqlite_errorname", "") or ""
     lost = " Nothing already saved is lost." if saving else ""
-    if code == errno.ENOSPC or "full" in low or name == "SQLITE_FULL":
+    if code == errno.ENOSPC or "full" in low or name == "SQLITE_FULL" or ("i/o" in low and _no_space(path)):
         what, kind = f"the disk is full. Free some space and try again.{lost}", FULL
     elif (code in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in low or "read-only" in low
           or name.startswith("SQLITE_READONLY") or name in ("SQLITE_PERM", "SQLITE_CANTOPEN")
@@ -588,6 +607,9 @@ def fault(exc: BaseException, path: Path, saving: bool = False) -> StoreError:
     elif ("malformed" in low or "not a database" in low or "decode" in low
           or name in ("SQLITE_CORRUPT", "SQLITE_NOTADB")):
         what, kind = f"the file is damaged ({text}); {RESTORE_HINT}", DAMAGED
+    elif "i/o" in low or name.startswith("SQLITE_IOERR"):
+        what, kind = (f"the disk reported an error ({text}). Check the disk and that it has space, then try again; "
+                      f"`drill doctor` checks the store.{lost}"), "other"
     elif "locked" in low or "busy" in low:
         what, kind = "another drill is writing to it and did not finish in 10 seconds; try again.", BUSY
     else:

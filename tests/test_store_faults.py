@@ -249,3 +249,50 @@ def test_permissions_bind_is_undone(tmp_path):
     with permissions_bind():
         pass
     assert target.read_text() == "z"
+
+
+def _can_mount_tmpfs() -> bool:
+    import shutil as sh
+    import subprocess
+
+    if not sh.which("unshare"):
+        return False
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
+                           capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount_tmpfs(), reason="mounting a small tmpfs needs a private mount namespace")
+def test_a_store_on_a_full_filesystem(tmp_path):
+    """A real full disk, a small tmpfs filled up: writing commands say so, reading ones work,
+    and once space is freed every saved review is there."""
+    import subprocess
+    import sys
+
+    from .test_cli_today import ROOT
+
+    saved_home(tmp_path / "seed")
+    bank = ROOT / "tests" / "fixtures" / "bank"
+    script = f"""
+mount -t tmpfs -o size=400k tmpfs /mnt || exit 99
+cp -r '{tmp_path / "seed"}' /mnt/home
+dd if=/dev/zero of=/mnt/filler bs=4k 2>/dev/null
+run() {{ "$@" < /dev/null; echo "exit=$?"; }}
+drill() {{ '{sys.executable}' -m drills --home /mnt/home --no-builtin --bank '{bank}' "$@"; }}
+printf 'SELECT 1\\n---\\n' | drill today; echo "exit=$?"
+run drill config new-per-day 5
+run drill undo
+drill stats > /dev/null; echo "exit=$?"
+rm /mnt/filler
+'{sys.executable}' -c "from drills.store import Store; s = Store('/mnt/home'); \\
+  print('kept', len(s.reviews()), s.integrity())"
+"""
+    out = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, cwd=ROOT,
+                         env={**__import__("os").environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    text = out.stdout + out.stderr
+    message = ("Error: cannot save progress to /mnt/home/progress.sqlite3: the disk is full. Free some space and try "
+               "again. Nothing already saved is lost.")
+    assert text.count(message) == 3, text
+    assert [line for line in text.splitlines() if line.startswith("exit=")] == ["exit=1"] * 3 + ["exit=0"]
+    assert "Traceback" not in text
+    assert "kept 2 ok" in text
