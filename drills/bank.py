@@ -298,8 +298,8 @@ def _read_yaml(path: Path) -> tuple[Any, Any, bytes]:
                         "as an escape in a double-quoted string", path, line) from None
     except yaml.YAMLError as exc:
         raise BankError(f"invalid YAML: {exc}", path, 1) from None
-    except RecursionError:  # the pure-Python composer recurses: find the line without recursing
-        _refuse_depth(text, path)
+    except RecursionError:  # the pure-Python composer recurses
+        _refuse_depth(loader, path)
     except ValueError as exc:  # a number with more digits than Python converts
         raise BankError(f"invalid YAML: a value cannot be read ({exc})", path, 1) from None
     finally:
@@ -340,21 +340,10 @@ def _too_deep(path: Path, line: int) -> BankError:
     return BankError(f"values are nested more than {MAX_DEPTH} levels deep; a drill needs only a few", path, line)
 
 
-def _refuse_depth(text: str, path: Path) -> None:
-    """Name the line where nesting passes MAX_DEPTH, reading events (which does not recurse)."""
-    yaml = _yaml()
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_loader_class()):
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _too_deep(path, event.start_mark.line + 1)
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-    except yaml.YAMLError:
-        pass
-    raise _too_deep(path, 1)
+def _refuse_depth(loader: Any, path: Path) -> None:
+    """The pure-Python composer recursed past Python's limit: name the line it had read to."""
+    line = getattr(loader, "line", None)
+    raise _too_deep(path, line + 1 if isinstance(line, int) else 1)
 
 
 def _refuse_alias(text: str, path: Path) -> None:

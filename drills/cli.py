@@ -372,7 +372,9 @@ def doctor(obj: Ctx, restore: str | None) -> None:
 def _store_health(health) -> None:
     from drills.render import plural
 
-    if health.ok:
+    if not health.path.exists():
+        say(f"✓ progress store {health.path}: not created yet (the first answer creates it)")
+    elif health.ok:
         counted = plural(health.reviews, "review") if health.reviews is not None else "reviews not counted"
         say(f"✓ progress store {health.path}: integrity ok, {counted}")
     else:

@@ -79,6 +79,7 @@ class Summary:
     due_tomorrow: int = 0
     stopped_early: bool = False
     nothing_to_do: bool = False
+    unsaved: bool = False  # the session ended on an answer that could not be saved
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -291,6 +292,7 @@ class Session(Drilling):
             summary.stopped_early = True
         summary.streak = streak(self.store, self.settings, self.clock())
         summary.due_tomorrow = due_tomorrow(self.store, self.questions, self.settings, self.clock())
+        summary.unsaved = self.unsaved is not None
         self.ui.show_summary(summary)
         if self.unsaved is not None:
             raise self.unsaved  # the session ended with an answer not saved: exit non-zero

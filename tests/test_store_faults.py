@@ -264,8 +264,9 @@ def _can_mount_tmpfs() -> bool:
 
 @pytest.mark.skipif(not _can_mount_tmpfs(), reason="mounting a small tmpfs needs a private mount namespace")
 def test_a_store_on_a_full_filesystem(tmp_path):
-    """A real full disk, a small tmpfs filled up: writing commands say so, reading ones work,
-    and once space is freed every saved review is there."""
+    """A real full disk: a small tmpfs fills up while the store is in use (its WAL files are
+    there, as after a crash). The answer is not saved and says so, writing commands say so,
+    reading ones work, and once space is freed every saved review is there."""
     import subprocess
     import sys
 
@@ -273,26 +274,29 @@ def test_a_store_on_a_full_filesystem(tmp_path):
 
     saved_home(tmp_path / "seed")
     bank = ROOT / "tests" / "fixtures" / "bank"
+    hold = ("import os, sqlite3; db = sqlite3.connect('/mnt/home/progress.sqlite3'); "
+            "db.execute('SELECT count(*) FROM reviews').fetchall(); "
+            "os.system('dd if=/dev/zero of=/mnt/filler bs=1k 2>/dev/null'); os._exit(0)")
     script = f"""
 mount -t tmpfs -o size=400k tmpfs /mnt || exit 99
 cp -r '{tmp_path / "seed"}' /mnt/home
-dd if=/dev/zero of=/mnt/filler bs=4k 2>/dev/null
-run() {{ "$@" < /dev/null; echo "exit=$?"; }}
-drill() {{ '{sys.executable}' -m drills --home /mnt/home --no-builtin --bank '{bank}' "$@"; }}
-printf 'SELECT 1\\n---\\n' | drill today; echo "exit=$?"
-run drill config new-per-day 5
-run drill undo
-drill stats > /dev/null; echo "exit=$?"
+'{sys.executable}' -c "{hold}"
+drill() {{ '{sys.executable}' -m drills --home /mnt/home --no-builtin --bank '{bank}' "$@"; echo "exit=$?" >&2; }}
+printf 'SELECT 1\\n---\\n' | drill today
+drill config new-per-day 5 < /dev/null
+drill stats > /dev/null
 rm /mnt/filler
-'{sys.executable}' -c "from drills.store import Store; s = Store('/mnt/home'); \\
-  print('kept', len(s.reviews()), s.integrity())"
+cp /mnt/home/progress.sqlite3* '{tmp_path / "after"}'
 """
+    (tmp_path / "after").mkdir()
     out = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, cwd=ROOT,
                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)}, timeout=120)
     text = out.stdout + out.stderr
     message = ("Error: cannot save progress to /mnt/home/progress.sqlite3: the disk is full. Free some space and try "
                "again. Nothing already saved is lost.")
-    assert text.count(message) == 3, text
-    assert [line for line in text.splitlines() if line.startswith("exit=")] == ["exit=1"] * 3 + ["exit=0"]
+    assert text.count(message) == 2, text
+    assert "NOT SAVED: " + message[7:] in " ".join(text.split())
+    assert "Stopped early; the last answer was NOT saved." in text
+    assert [line for line in text.splitlines() if line.startswith("exit=")] == ["exit=1", "exit=1", "exit=0"], text
     assert "Traceback" not in text
-    assert "kept 2 ok" in text
+    assert uids(tmp_path / "after") == uids(tmp_path / "seed")
