@@ -75,7 +75,7 @@ def test_the_answer_that_was_not_saved_goes_back_to_the_editor(tmp_path, monkeyp
     assert Store(tmp_path).reviews() == []
 
 
-@pytest.mark.parametrize("args", [("config", "new-per-day", "5"), ("mock", "--count", "1"),
+@pytest.mark.parametrize("args", [("config", "new-per-day", "5"), ("mock", "--count", "1"), ("undo",),
                                   ("suspend", "sql/top-earner")])
 def test_a_full_disk_in_other_writing_commands(tmp_path, monkeypatch, args):
     path = saved_home(tmp_path)
