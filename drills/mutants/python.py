@@ -396,7 +396,8 @@ def division(node: ast.AST, facts: _Facts) -> Operators:
         return
     if isinstance(node.op, ast.FloorDiv):
         yield "floordiv->div", "// replaced by /", lambda n: _with_op(n, ast.Div())
-        if isinstance(node, ast.BinOp) and isinstance(node.left, ast.BinOp) and isinstance(node.left.op, ast.Add) \
+        left = node.left if isinstance(node, ast.BinOp) else None
+        if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Add) and not _is_int(left.right) \
                 and _is_int(node.right) and node.right.value == 2:  # type: ignore[attr-defined]
             yield ("upper-middle", "the lower middle (a + b) // 2 made the upper (a + b + 1) // 2",
                    lambda n: _with_left(n, _plus(n.left, 1)))  # type: ignore[attr-defined]
