@@ -53,13 +53,10 @@ def mutants(question: Question) -> list[Mutant]:
     seen = {base}
     count: Counter[str] = Counter()
     out = []
-    for index, node in enumerate(_preorder(tree)):
+    for node in list(_preorder(tree)):
         for operator, description, change in _operators(node, facts):
             count[operator] += 1
-            mutated = copy.deepcopy(tree)
-            target = next(n for i, n in enumerate(_preorder(mutated)) if i == index)
-            _replace(mutated, target, change(target))
-            source = ast.unparse(ast.fix_missing_locations(mutated))
+            source = facts.unparse_with(node, change(copy.deepcopy(node)))
             if source in seen:
                 continue  # a no-op, or the same text as an earlier mutant
             seen.add(source)
@@ -67,39 +64,44 @@ def mutants(question: Question) -> list[Mutant]:
     return out
 
 
-def _replace(root: ast.AST, target: ast.AST, new: ast.AST) -> None:
-    """Put `new` where `target` is in the tree."""
-    if new is target:
-        return
-    for node in _preorder(root):
-        for name, value in ast.iter_fields(node):
-            if value is target:
-                setattr(node, name, new)
-                return
-            if isinstance(value, list):
-                for i, item in enumerate(value):
-                    if item is target:
-                        value[i] = new
-                        return
-    raise AssertionError("mutated node not found in its tree")
-
-
 class _Facts:
     """What some operators need to know about the whole reference."""
 
     def __init__(self, tree: ast.Module) -> None:
-        self.parents: dict[int, ast.AST] = {}
+        self.tree = tree
+        self.places: dict[int, tuple[ast.AST, str, int | None]] = {}  # parent, field, index in a list field
         self.counters: set[str] = set()  # names that hold integers: assigned 0, len(...), counted up
         for node in _preorder(tree):
-            for child in ast.iter_child_nodes(node):
-                self.parents[id(child)] = node
+            for name, value in ast.iter_fields(node):
+                if isinstance(value, ast.AST):
+                    self.places[id(value)] = (node, name, None)
+                elif isinstance(value, list):
+                    for i, item in enumerate(value):
+                        if isinstance(item, ast.AST):
+                            self.places[id(item)] = (node, name, i)
             if isinstance(node, ast.Assign) and _is_int_like(node.value):
                 self.counters.update(t.id for t in node.targets if isinstance(t, ast.Name))
             elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and _is_int(node.value):
                 self.counters.add(node.target.id)
 
     def parent(self, node: ast.AST) -> ast.AST | None:
-        return self.parents.get(id(node))
+        place = self.places.get(id(node))
+        return place[0] if place else None
+
+    def unparse_with(self, node: ast.AST, new: ast.AST) -> str:
+        """The reference with `new` in place of `node`, written out; the tree is left as it was."""
+        parent, name, index = self.places[id(node)]
+        if index is None:
+            setattr(parent, name, new)
+        else:
+            getattr(parent, name)[index] = new
+        try:
+            return ast.unparse(self.tree)
+        finally:
+            if index is None:
+                setattr(parent, name, node)
+            else:
+                getattr(parent, name)[index] = node
 
 
 def _is_int(node: ast.AST) -> bool:
@@ -123,11 +125,11 @@ def _shift(expr: ast.expr, delta: int) -> ast.expr:
     """`expr + delta`, folded where that reads naturally: 3 -> 4, n - 1 -> n, n + 1 -> n + 2."""
     expr = copy.deepcopy(expr)
     if _is_int(expr):
-        return _number(expr.value + delta)  # type: ignore[attr-defined]
+        return _number(expr.value + delta)
     if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub) and _is_int(expr.operand):
-        return _number(-expr.operand.value + delta)  # type: ignore[attr-defined]
+        return _number(-expr.operand.value + delta)
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Sub)) and _is_int(expr.right):
-        value = expr.right.value if isinstance(expr.op, ast.Add) else -expr.right.value  # type: ignore[attr-defined]
+        value = expr.right.value if isinstance(expr.op, ast.Add) else -expr.right.value
         return _plus(expr.left, value + delta)
     return _plus(expr, delta)
 
@@ -160,14 +162,14 @@ def _call_name(node: ast.AST) -> str | None:
     return None
 
 
-MODULES = ("heapq", "bisect", "math")
+MODULES = ("heapq", "bisect")
 
 
 def _renamed(node: ast.Call, name: str) -> ast.Call:
     if isinstance(node.func, ast.Name):
         node.func.id = name
     else:
-        node.func.attr = name  # type: ignore[attr-defined]
+        node.func.attr = name
     return node
 
 
@@ -197,7 +199,7 @@ def comparison(node: ast.AST, facts: _Facts) -> Operators:
             other_short, other_symbol, _ = COMPARISONS[other]
 
             def change(n: ast.AST, i: int = i, other: type = other) -> ast.AST:
-                n.ops[i] = other()  # type: ignore[attr-defined]
+                n.ops[i] = other()
                 return n
 
             yield f"{short}->{other_short}", f"{symbol} replaced by {other_symbol}", change
@@ -213,7 +215,7 @@ def constant(node: ast.AST, facts: _Facts) -> Operators:
     parent = facts.parent(node)
     if _range_call(parent) or isinstance(parent, ast.Slice) or isinstance(parent, ast.UnaryOp):
         return
-    value: int = node.value  # type: ignore[attr-defined]
+    value: int = node.value
     for delta in (1, -1):
         if value + delta == 0 and (isinstance(parent, ast.AugAssign) or _added(parent, node)):
             continue  # `x += 0` only loops forever; `x + 0` is drop-plus-one's `x`
@@ -235,7 +237,7 @@ def negative_constant(node: ast.AST, facts: _Facts) -> Operators:
         parent = facts.parent(node)
         if _range_call(parent) or isinstance(parent, ast.Slice):
             return
-        value = -node.operand.value  # type: ignore[attr-defined]
+        value = -node.operand.value
         for delta in (1, -1):
             yield (f"constant{_signed(delta)}", f"the constant {value} made {value + delta}",
                    lambda n, v=value + delta: _number(v))
@@ -245,9 +247,9 @@ def add_zero(node: ast.AST, facts: _Facts) -> Operators:
     """`x + 1` and `x - 1` made `x`: the off-by-one of `lo = mid + 1` and `hi = mid - 1`."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)) and _is_int(node.right) \
             and node.right.value == 1 and not _range_call(facts.parent(node)) \
-            and not isinstance(facts.parent(node), ast.Slice):  # type: ignore[attr-defined]
+            and not isinstance(facts.parent(node), ast.Slice):
         yield ("drop-plus-one" if isinstance(node.op, ast.Add) else "drop-minus-one",
-               f"{_op_text(node.op)} 1 dropped", lambda n: n.left)  # type: ignore[attr-defined]
+               f"{_op_text(node.op)} 1 dropped", lambda n: n.left)
 
 
 def _range_call(node: ast.AST | None) -> bool:
@@ -256,9 +258,9 @@ def _range_call(node: ast.AST | None) -> bool:
 
 def range_bounds(node: ast.AST, facts: _Facts) -> Operators:
     """`range`'s start and stop moved by one (an implicit start of 0 only up, to 1)."""
-    if _call_name(node) != "range" or node.keywords or not 1 <= len(node.args) <= 3:  # type: ignore[attr-defined]
+    if _call_name(node) != "range" or node.keywords or not 1 <= len(node.args) <= 3:
         return
-    args = node.args  # type: ignore[attr-defined]
+    args = node.args
     for delta in (1, -1):
         if len(args) == 1 and delta > 0:
             yield ("range-start+1", "range starts at 1 instead of 0",
@@ -307,21 +309,21 @@ SWAPS = {
 def swapped_call(node: ast.AST, facts: _Facts) -> Operators:
     """`min` / `max`, `nsmallest` / `nlargest`, `bisect_left` / `bisect_right`, `popleft` made `pop`."""
     name = _call_name(node)
-    if name in SWAPS and not (name == ".popleft" and node.args):  # type: ignore[attr-defined]
+    if name in SWAPS and not (name == ".popleft" and node.args):
         short = name.rsplit(".", 1)[-1]
         other = SWAPS[name]
         yield (f"{short}->{other}", f"{short} replaced by {other}",
-               lambda n, o=other: _renamed(n, o))  # type: ignore[arg-type]
+               lambda n, o=other: _renamed(n, o))
 
 
 def sorting(node: ast.AST, facts: _Facts) -> Operators:
     """`sorted(x)` made `x`, `x.sort()` dropped, and the sort's `reverse=` flipped."""
     name = _call_name(node)
-    if name == "sorted" and len(node.args) == 1:  # type: ignore[attr-defined]
-        yield "drop-sorted", "sorted(x) replaced by x", lambda n: n.args[0]  # type: ignore[attr-defined]
+    if name == "sorted" and len(node.args) == 1:
+        yield "drop-sorted", "sorted(x) replaced by x", lambda n: n.args[0]
     if name not in ("sorted", ".sort"):
         return
-    reverse = next((k for k in node.keywords if k.arg == "reverse"), None)  # type: ignore[attr-defined]
+    reverse = next((k for k in node.keywords if k.arg == "reverse"), None)
     if reverse is None:
         yield ("add-reverse", "the sort made descending (reverse=True)",
                lambda n: _with_keyword(n, "reverse", ast.Constant(True)))
@@ -349,11 +351,11 @@ def condition(node: ast.AST, facts: _Facts) -> Operators:
         word = "and" if isinstance(node.op, ast.And) else "or"
         for i in range(len(node.values)):
             yield (f"drop-{word}-operand", f"an operand of `{word}` dropped",
-                   lambda n, i=i: _without(n, i))  # type: ignore[arg-type]
+                   lambda n, i=i: _without(n, i))
 
 
 def _with_test(node: ast.AST) -> ast.AST:
-    node.test = ast.Constant(True)  # type: ignore[attr-defined]
+    node.test = ast.Constant(True)
     return node
 
 
@@ -373,7 +375,7 @@ def _without(node: ast.BoolOp, i: int) -> ast.expr:
 def negation(node: ast.AST, facts: _Facts) -> Operators:
     """A unary minus on a name or expression dropped (the max-heap built of negated values)."""
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and not _is_int(node.operand):
-        yield "drop-negation", "a unary minus dropped", lambda n: n.operand  # type: ignore[attr-defined]
+        yield "drop-negation", "a unary minus dropped", lambda n: n.operand
 
 
 def augmented(node: ast.AST, facts: _Facts) -> Operators:
@@ -386,7 +388,7 @@ def augmented(node: ast.AST, facts: _Facts) -> Operators:
 
 
 def _with_op(node: ast.AST, op: ast.operator) -> ast.AST:
-    node.op = op  # type: ignore[attr-defined]
+    node.op = op
     return node
 
 
@@ -398,9 +400,9 @@ def division(node: ast.AST, facts: _Facts) -> Operators:
         yield "floordiv->div", "// replaced by /", lambda n: _with_op(n, ast.Div())
         left = node.left if isinstance(node, ast.BinOp) else None
         if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Add) and not _is_int(left.right) \
-                and _is_int(node.right) and node.right.value == 2:  # type: ignore[attr-defined]
+                and _is_int(node.right) and node.right.value == 2:
             yield ("upper-middle", "the lower middle (a + b) // 2 made the upper (a + b + 1) // 2",
-                   lambda n: _with_left(n, _plus(n.left, 1)))  # type: ignore[attr-defined]
+                   lambda n: _with_left(n, _plus(n.left, 1)))
     elif isinstance(node.op, ast.Div):
         yield "div->floordiv", "/ replaced by //", lambda n: _with_op(n, ast.FloorDiv())
 
@@ -415,11 +417,11 @@ def returned(node: ast.AST, facts: _Facts) -> Operators:
     if isinstance(node, ast.Return) and isinstance(node.value, ast.Name) and node.value.id in facts.counters:
         for delta in (1, -1):
             yield (f"return{_signed(delta)}", f"the returned {node.value.id} moved by {delta:+d}",
-                   lambda n, d=delta: _with_value(n, _plus(n.value, d)))  # type: ignore[attr-defined]
+                   lambda n, d=delta: _with_value(n, _plus(n.value, d)))
 
 
 def _with_value(node: ast.AST, value: ast.expr) -> ast.AST:
-    node.value = value  # type: ignore[attr-defined]
+    node.value = value
     return node
 
 
