@@ -37,7 +37,7 @@ class Ctx:
     def settings(self):
         from drills.scheduler import Settings
 
-        return Settings.from_store(self.store().settings())
+        return Settings.from_store(self.store().settings(), self.store().fit())
 
     def dirs(self) -> list[Path]:
         from drills.bank import bank_dirs

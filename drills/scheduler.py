@@ -12,12 +12,14 @@ import math
 import re
 from dataclasses import dataclass
 
+from drills.days import MAX_INTERVAL_DAYS, day_start, drill_day  # noqa: F401  (days.py decides the drill day)
+from drills.days import interval_cap as _cap
+
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
 RATING_BY_NAME = {v: k for k, v in RATING_NAMES.items()}
 LEECH_THRESHOLD = 8
 MAX_NEW_PER_DAY = 60
-MAX_INTERVAL_DAYS = 36500
 
 
 @dataclass(frozen=True)
@@ -33,15 +35,21 @@ class Settings:
     interview_date: dt.date | None = None
     topics: tuple[str, ...] = ()                      # the topics a person drills; () is all
     fuzz: bool = True
+    parameters: tuple[float, ...] | None = None       # fitted by `drill optimize`; None: fsrs's defaults
+    fitted_at: str | None = None
 
     KEYS = ("desired-retention", "learning-steps", "relearning-steps", "new-per-day", "reviews-per-day",
             "rollover-hour", "interview-date", "topics")
 
     @classmethod
-    def from_store(cls, raw: dict[str, str]) -> Settings:
+    def from_store(cls, raw: dict[str, str], fit: dict | None = None) -> Settings:
+        """From the settings table and the fit in use (`Store.fit()`)."""
         from drills.errors import DrillError
 
         kwargs: dict = {}
+        if fit is not None:
+            kwargs["parameters"] = tuple(float(w) for w in fit["parameters"])
+            kwargs["fitted_at"] = fit["fitted_at"]
         try:
             if "desired-retention" in raw:
                 kwargs["desired_retention"] = float(raw["desired-retention"])
@@ -180,37 +188,33 @@ def rating_for(outcome: str, elapsed_s: float, time_target: float, helped: int =
     return GOOD
 
 
-def day_start(now: dt.datetime, rollover_hour: int) -> dt.datetime:
-    """Start of the drill day holding `now`, in UTC: local midnight shifted to the rollover hour."""
-    local = now.astimezone()
-    day = local.date() - dt.timedelta(days=1) if local.hour < rollover_hour else local.date()
-    start = dt.datetime.combine(day, dt.time(rollover_hour)).astimezone()  # local zone
-    return start.astimezone(dt.timezone.utc)
-
-
-def drill_day(now: dt.datetime, rollover_hour: int) -> dt.date:
-    """The day a moment belongs to for the schedule: local time, turning at the rollover hour."""
-    return (now.astimezone() - dt.timedelta(hours=rollover_hour)).date()
-
-
 def interval_cap(settings: Settings, now: dt.datetime) -> int:
-    """The longest interval in days a review at `now` may give: with an interview date, every
-    drill started comes back before the interview."""
-    if not settings.interview_date:
-        return MAX_INTERVAL_DAYS
-    return max(1, (settings.interview_date - drill_day(now, settings.rollover_hour)).days - 1)
+    """The longest interval in days a review at `now` may give (days.py decides)."""
+    return _cap(now, settings.rollover_hour, settings.interview_date)
 
 
 def _scheduler(settings: Settings, maximum: int = 0):
     from fsrs import Scheduler
+    from fsrs.scheduler import DEFAULT_PARAMETERS
 
     return Scheduler(
+        parameters=settings.parameters or DEFAULT_PARAMETERS,
         desired_retention=settings.desired_retention,
         learning_steps=tuple(dt.timedelta(seconds=s) for s in settings.learning_steps),
         relearning_steps=tuple(dt.timedelta(seconds=s) for s in settings.relearning_steps),
         maximum_interval=maximum or MAX_INTERVAL_DAYS,
         enable_fuzzing=settings.fuzz,
     )
+
+
+def default_parameters() -> tuple[float, ...]:
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    return tuple(DEFAULT_PARAMETERS)
+
+
+def parameters_in_use(settings: Settings) -> tuple[float, ...]:
+    return settings.parameters or default_parameters()
 
 
 def card_id(drill_id: str) -> int:

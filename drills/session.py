@@ -411,9 +411,10 @@ def sql_tables(cache: Path | None) -> Callable[..., list]:
 
 def streak(store: Store, settings: sched.Settings, now: dt.datetime) -> int:
     """Consecutive drill days with at least one review, ending today (or yesterday)."""
-    shift = f"-{settings.rollover_hour} hours"
-    days = {dt.date.fromisoformat(d) for (d,) in store.db.execute(
-        "SELECT DISTINCT date(reviewed_at, 'localtime', ?) FROM reviews", (shift,))}
+    from drills import days as calendar
+
+    calendar.register(store.db, settings.rollover_hour)
+    days = {dt.date.fromisoformat(d) for (d,) in store.db.execute("SELECT DISTINCT drill_day(reviewed_at) FROM reviews")}
     day = drill_day(now, settings.rollover_hour)
     if day not in days:
         day -= dt.timedelta(days=1)

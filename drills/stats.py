@@ -8,6 +8,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Mapping
 
+from drills import days
 from drills import scheduler as sched
 from drills.model import Question
 from drills.scheduler import day_start, drill_day
@@ -24,13 +25,12 @@ def compute(questions: Mapping[str, Question], store: Store, settings: sched.Set
     total = store.review_count()
     if total == 0:
         return {"empty": True, "reviews": 0}
-    shift = f"-{settings.rollover_hour} hours"
+    days.register(store.db, settings.rollover_hour)
     today = drill_day(now, settings.rollover_hour)
     first = today - dt.timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))
     since = iso(day_start(now, settings.rollover_hour) - dt.timedelta(days=(today - first).days + 1))
     per_day = {d: n for d, n in store.db.execute(
-        "SELECT date(reviewed_at, 'localtime', ?) AS d, count(*) FROM reviews WHERE reviewed_at >= ? GROUP BY d",
-        (shift, since)) if d >= first.isoformat()}
+        "SELECT drill_day(reviewed_at) AS d, count(*) FROM reviews WHERE reviewed_at >= ? GROUP BY d", (since,)) if d >= first.isoformat()}
     heatmap = [{"date": (first + dt.timedelta(days=i)).isoformat(),
                 "reviews": per_day.get((first + dt.timedelta(days=i)).isoformat(), 0)}
                for i in range((today - first).days + 1)]

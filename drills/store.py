@@ -18,7 +18,7 @@ from typing import Any
 
 from drills.errors import DrillError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_NAME = "progress.sqlite3"
 
 MIGRATIONS: dict[int, str] = {
@@ -69,6 +69,22 @@ MIGRATIONS: dict[int, str] = {
         seconds REAL NOT NULL,         -- time spent on this drill so far
         hints INTEGER NOT NULL DEFAULT 0,
         updated_at TEXT NOT NULL,
+        PRIMARY KEY (round_id, drill_id)
+    );
+    """,
+    3: """
+    CREATE TABLE fits (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        fitted_at TEXT NOT NULL,       -- UTC ISO 8601
+        parameters TEXT,               -- JSON list of the FSRS parameters now in use; NULL: the defaults
+        reviews INTEGER NOT NULL,      -- reviews the fit learned from
+        figures TEXT NOT NULL          -- JSON: log loss and RMSE, before and after, on the held-out reviews
+    );
+    CREATE TABLE mock_predictions (
+        round_id INTEGER NOT NULL REFERENCES mock_rounds (id),
+        drill_id TEXT NOT NULL,
+        predicted REAL NOT NULL,       -- recall the forecast gave the drill when the round was judged
+        correct INTEGER NOT NULL,      -- 1 when the answer was judged correct
         PRIMARY KEY (round_id, drill_id)
     );
     """,
@@ -424,15 +440,42 @@ class Store:
         return [{"id": i, "started_at": s, "minutes": m, "status": st, "report": json.loads(r) if r else None}
                 for i, s, m, st, r in rows]
 
-    def finish_round(self, round_id: int, finished_at: str, report: dict, reviews: list[tuple]) -> None:
-        """Close a round: its report and the mock-mode reviews of its answers, all or nothing."""
+    def finish_round(self, round_id: int, finished_at: str, report: dict, reviews: list[tuple],
+                     predictions: dict[str, tuple[float, bool]] | None = None) -> None:
+        """Close a round: its report, the mock-mode reviews of its answers and the recall the
+        forecast gave each drill beside its outcome, all or nothing."""
         with self.transaction() as db:
+            for drill_id, (predicted, correct) in (predictions or {}).items():
+                db.execute("INSERT OR REPLACE INTO mock_predictions VALUES (?, ?, ?, ?)",
+                           (round_id, drill_id, predicted, int(correct)))
             for review, card_after, card_before in reviews:
                 self._insert_review(db, review, card_before)
                 if card_after is not None:
                     self._put_card(db, review.drill_id, card_after, review.reviewed_at)
             db.execute("UPDATE mock_rounds SET status = 'finished', finished_at = ?, report = ? WHERE id = ?",
                        (finished_at, json.dumps(report), round_id))
+
+    # fitted parameters
+    def save_fit(self, fitted_at: str, parameters: list[float] | None, reviews: int, figures: dict) -> None:
+        """Put parameters in use (None: back to the defaults); earlier fits stay as history."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO fits (fitted_at, parameters, reviews, figures) VALUES (?, ?, ?, ?)",
+                       (fitted_at, json.dumps(parameters) if parameters is not None else None, reviews,
+                        json.dumps(figures)))
+
+    def fit(self) -> dict | None:
+        """The fit in use: {'fitted_at', 'parameters', 'reviews', 'figures'}, or None for the defaults."""
+        row = self.db.execute("SELECT fitted_at, parameters, reviews, figures FROM fits ORDER BY id DESC LIMIT 1"
+                              ).fetchone()
+        if row is None or row[1] is None:
+            return None
+        return {"fitted_at": row[0], "parameters": json.loads(row[1]), "reviews": row[2],
+                "figures": json.loads(row[3])}
+
+    # forecasts checked against mock rounds
+    def predictions(self) -> list[tuple[float, int]]:
+        """(predicted recall, 1 when correct) for every drill of every judged mock round."""
+        return list(self.db.execute("SELECT predicted, correct FROM mock_predictions ORDER BY round_id, drill_id"))
 
     def integrity(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]

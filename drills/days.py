@@ -1,0 +1,60 @@
+"""The drill day and the interval cap: the one place that decides both, for every path.
+
+A drill day is the computer's local day turning at the rollover hour (4 means a review at
+3 am still counts for the day before). With an interview date, no interval may end on or
+after it: `today`, a changed rating, a mock round (all through `scheduler.review`), an
+imported card (`cap_card`) and the simulations of `drill plan` and `drill optimize`
+(`cap_on`) all ask here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+MAX_INTERVAL_DAYS = 36500
+
+
+def drill_day(now: dt.datetime, rollover_hour: int) -> dt.date:
+    """The day a moment belongs to for the schedule: local time, turning at the rollover hour."""
+    return (now.astimezone() - dt.timedelta(hours=rollover_hour)).date()
+
+
+def day_start(now: dt.datetime, rollover_hour: int) -> dt.datetime:
+    """Start of the drill day holding `now`, in UTC: local midnight shifted to the rollover hour."""
+    day = drill_day(now, rollover_hour)
+    start = dt.datetime.combine(day, dt.time(rollover_hour)).astimezone()  # local zone
+    return start.astimezone(dt.timezone.utc)
+
+
+def cap_on(day: dt.date, interview: dt.date | None) -> int:
+    """The longest interval in days a review on drill day `day` may give: with an interview
+    date, the drill comes back no later than the day before it."""
+    if interview is None:
+        return MAX_INTERVAL_DAYS
+    return max(1, (interview - day).days - 1)
+
+
+def interval_cap(now: dt.datetime, rollover_hour: int, interview: dt.date | None) -> int:
+    return cap_on(drill_day(now, rollover_hour), interview)
+
+
+def cap_card(card: dict, now: dt.datetime, rollover_hour: int, interview: dt.date | None) -> dict:
+    """A card from outside (an import) with its due date pulled in to the cap, counted from its
+    last review, or from `now` for a card never reviewed here."""
+    if interview is None:
+        return card
+    due = dt.datetime.fromisoformat(card["due"])
+    since = dt.datetime.fromisoformat(card["last_review"]) if card.get("last_review") else now
+    latest = since + dt.timedelta(days=cap_on(drill_day(since, rollover_hour), interview))
+    return card if due <= latest else {**card, "due": latest.isoformat()}
+
+
+def register(db: sqlite3.Connection, rollover_hour: int) -> None:
+    """`drill_day(reviewed_at)` in SQL, the same function as in Python, so the heatmap and the
+    streak count days exactly as the queue does."""
+
+    def day_of(text: str | None) -> str | None:
+        return drill_day(dt.datetime.fromisoformat(text), rollover_hour).isoformat() if text else None
+
+    db.create_function("drill_day", 1, day_of, deterministic=True)
