@@ -597,9 +597,14 @@ def import_(obj: Ctx, file) -> None:
     from drills.errors import InputError
     from drills.render import plural
 
+    from drills.days import cap_card
+    from drills.session import utc_now
+
     data = backup.read(_text_of(file), _name_of(file))
+    settings, now = obj.settings(), utc_now()
     try:
-        added, updated, rounds = obj.store().import_(data)
+        added, updated, rounds = obj.store().import_(
+            data, lambda card: cap_card(card, now, settings.rollover_hour, settings.interview_date))
     except InputError as exc:
         raise InputError(f"{_name_of(file)}: {exc}") from None
     rounds_added = f", added {plural(rounds, 'mock round')}" if rounds else ""

@@ -10,7 +10,7 @@ import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -347,10 +347,10 @@ class Store:
         return {**{k: row[k] for k in ("started_at", "minutes", "drill_ids", "options", "used_s", "status",
                                        "finished_at", "report")}, "answers": answers}
 
-    def import_(self, data: Any) -> tuple[int, int, int]:
+    def import_(self, data: Any, cap: Callable[[dict], dict] | None = None) -> tuple[int, int, int]:
         """Merge an export, checked in full first, in one transaction: reviews by uid (never twice),
-        cards where the import is newer, mock rounds not already here. Returns (reviews added,
-        cards updated, rounds added)."""
+        cards where the import is newer (each through `cap`, which keeps the interval cap), mock
+        rounds not already here. Returns (reviews added, cards updated, rounds added)."""
         from drills.backup import check
 
         data = check(data)
@@ -367,7 +367,7 @@ class Store:
             for c in data.get("cards", []):
                 row = db.execute("SELECT updated_at FROM cards WHERE drill_id = ?", (c["drill_id"],)).fetchone()
                 if row is None or row[0] < c["updated_at"]:
-                    self._put_card(db, c["drill_id"], c["card"], c["updated_at"])
+                    self._put_card(db, c["drill_id"], cap(c["card"]) if cap else c["card"], c["updated_at"])
                     updated += 1
             for s in data.get("suspended", []):
                 db.execute("INSERT OR IGNORE INTO suspended VALUES (?, ?)", (s["drill_id"], s["since"]))
