@@ -594,10 +594,9 @@ def export_(obj: Ctx, file: Path) -> None:
 def import_(obj: Ctx, file) -> None:
     """Merge progress exported by `drill export`; a review already here is never added twice."""
     from drills import backup
+    from drills.days import cap_card
     from drills.errors import InputError
     from drills.render import plural
-
-    from drills.days import cap_card
     from drills.session import utc_now
 
     data = backup.read(_text_of(file), _name_of(file))

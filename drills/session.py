@@ -414,7 +414,8 @@ def streak(store: Store, settings: sched.Settings, now: dt.datetime) -> int:
     from drills import days as calendar
 
     calendar.register(store.db, settings.rollover_hour)
-    days = {dt.date.fromisoformat(d) for (d,) in store.db.execute("SELECT DISTINCT drill_day(reviewed_at) FROM reviews")}
+    days = {dt.date.fromisoformat(d) for (d,) in
+            store.db.execute("SELECT DISTINCT drill_day(reviewed_at) FROM reviews")}
     day = drill_day(now, settings.rollover_hour)
     if day not in days:
         day -= dt.timedelta(days=1)

@@ -30,7 +30,8 @@ def compute(questions: Mapping[str, Question], store: Store, settings: sched.Set
     first = today - dt.timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))
     since = iso(day_start(now, settings.rollover_hour) - dt.timedelta(days=(today - first).days + 1))
     per_day = {d: n for d, n in store.db.execute(
-        "SELECT drill_day(reviewed_at) AS d, count(*) FROM reviews WHERE reviewed_at >= ? GROUP BY d", (since,)) if d >= first.isoformat()}
+        "SELECT drill_day(reviewed_at) AS d, count(*) FROM reviews WHERE reviewed_at >= ? GROUP BY d",
+        (since,)) if d >= first.isoformat()}
     heatmap = [{"date": (first + dt.timedelta(days=i)).isoformat(),
                 "reviews": per_day.get((first + dt.timedelta(days=i)).isoformat(), 0)}
                for i in range((today - first).days + 1)]
