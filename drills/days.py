@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
+from collections.abc import Iterable
 
 MAX_INTERVAL_DAYS = 36500
 
@@ -18,6 +20,22 @@ MAX_INTERVAL_DAYS = 36500
 def drill_day(now: dt.datetime, rollover_hour: int) -> dt.date:
     """The day a moment belongs to for the schedule: local time, turning at the rollover hour."""
     return (now.astimezone() - dt.timedelta(hours=rollover_hour)).date()
+
+
+def day_numbers(texts: Iterable[str], rollover_hour: int) -> list[int]:
+    """`drill_day` of many stored UTC timestamps as day counts (0 is 1970-01-01), without a
+    datetime in the local zone for each: the fit reads 100,000 of these. Zone offsets and their
+    changes fall on quarter hours, so one look-up per quarter hour is exact."""
+    offsets: dict[int, int] = {}
+    out = []
+    for text in texts:
+        seconds = int(dt.datetime.fromisoformat(text).timestamp())
+        quarter = seconds // 900
+        offset = offsets.get(quarter)
+        if offset is None:
+            offset = offsets[quarter] = time.localtime(quarter * 900).tm_gmtoff
+        out.append((seconds + offset - rollover_hour * 3600) // 86400)
+    return out
 
 
 def day_start(now: dt.datetime, rollover_hour: int) -> dt.datetime:

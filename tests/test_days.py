@@ -76,3 +76,19 @@ def test_only_the_scheduler_builds_an_fsrs_scheduler_and_only_days_decides_the_d
             assert not re.search(r"review_card|Scheduler\(|maximum_interval", text), path
         if path.name != "days.py":
             assert "'localtime'" not in text and "timedelta(hours=rollover" not in text, path
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/New_York", "Australia/Lord_Howe"])
+def test_day_numbers_agree_with_drill_day_in_every_zone(monkeypatch, zone):
+    import time
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        moments = [at(2026, 1, 1) + dt.timedelta(minutes=7 * k) for k in range(0, 400 * 24 * 60 // 7, 13)]
+        texts = [m.isoformat(timespec="microseconds") for m in moments]
+        epoch = dt.date(1970, 1, 1)
+        assert days.day_numbers(texts, 4) == [(days.drill_day(m, 4) - epoch).days for m in moments]
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
