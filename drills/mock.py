@@ -267,7 +267,10 @@ def finish(questions: Mapping[str, Question], store: Store, settings: sched.Sett
 
     A round quit early reports only the drills answered: the others are named, not counted
     as missed and not revealed."""
+    from drills.forecast import predicted_recall
+
     row = store.round(round_id)
+    forecast = predicted_recall(store, [d for d in row["drill_ids"] if d in questions], settings, now)
     results = []
     reviews = []
     untouched = []
@@ -294,7 +297,8 @@ def finish(questions: Mapping[str, Question], store: Store, settings: sched.Sett
         reviews.append((Review(drill_id, iso(now), rating, rating, verdict.outcome, int(seconds * 1000),
                                given["answer"], "mock", q.content_hash), after, before))
     report = build_report(row, results, store.rounds(), untouched)
-    store.finish_round(round_id, iso(now), report, reviews)
+    predictions = {q.id: (forecast[q.id], verdict is not None and verdict.correct) for q, verdict, _, _ in results}
+    store.finish_round(round_id, iso(now), report, reviews, predictions)
     return report
 
 

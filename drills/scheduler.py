@@ -133,6 +133,14 @@ def show_setting(key: str, settings: Settings) -> str:
     return "-" if value is None else str(value)
 
 
+def show_parameters(settings: Settings) -> str:
+    """Which FSRS parameters are in use and since when, with the values."""
+    if settings.parameters is None:
+        return "FSRS defaults (`drill optimize` fits them to your reviews)"
+    values = " ".join(f"{w:g}" for w in settings.parameters)
+    return f"fitted {settings.fitted_at[:10] if settings.fitted_at else '?'} by `drill optimize`: {values}"
+
+
 def _duration(seconds: int) -> str:
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds % size == 0:

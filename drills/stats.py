@@ -100,7 +100,36 @@ def compute(questions: Mapping[str, Question], store: Store, settings: sched.Set
         "topics": tables["topic"],
         "tags": tables["tag"],
         "leeches": leeches,
+        "readiness": readiness(questions, store, settings, now),
+        "calibration": calibration(store),
     }
+
+
+def readiness(questions: Mapping[str, Question], store: Store, settings: sched.Settings,
+              now: dt.datetime) -> dict | None:
+    """The forecast for the interview day per topic, or None without an interview date to come."""
+    from drills import forecast
+    from drills.errors import DrillError
+
+    try:
+        p = forecast.plan(questions, store, settings, now)
+    except DrillError:
+        return None
+    return {"interview": p.interview.isoformat(), "days_left": p.days_left, "desired": p.desired,
+            "recall": round(p.recall, 3), "recall_if_stopped": round(p.recall_if_stopped, 3),
+            "minutes_per_day": round(p.minutes_per_day, 1),
+            "topics": [{"name": g.name, "drills": g.drills, "seen": g.seen, "recall": round(g.recall, 3),
+                        "recall_if_stopped": round(g.recall_if_stopped, 3)} for g in p.topics]}
+
+
+def calibration(store: Store) -> dict | None:
+    """How the recall forecast for mock-round drills has matched their verdicts."""
+    from dataclasses import asdict
+
+    from drills.forecast import calibration as measure
+
+    found = measure(store.predictions())
+    return None if found is None else asdict(found)
 
 
 def to_json(figures: dict) -> str:
