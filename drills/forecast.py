@@ -37,6 +37,17 @@ def recall(elapsed_days: float, stability: float, parameters: Sequence[float]) -
     return (1 + factor * max(0.0, elapsed_days) / stability) ** decay
 
 
+def recall_area(start: float, end: float, stability: float, parameters: Sequence[float]) -> float:
+    """The forgetting curve integrated from `start` to `end` days after a review: days' worth of recall."""
+    decay = parameters[20]
+    factor = 0.9 ** (1 / -decay) - 1
+
+    def integral(t: float) -> float:
+        return stability / (factor * (1 - decay)) * ((1 + factor * max(0.0, t) / stability) ** (1 - decay) - 1)
+
+    return integral(end) - integral(start)
+
+
 @dataclass(frozen=True)
 class Costs:
     """Seconds an answer takes: a drill's first, a pass and a failure (measured, or the target)."""
@@ -68,6 +79,7 @@ class Outcome:
     recall: float             # keeping to the schedule
     seconds: float            # answering time the schedule asks of it until the interview
     reviews: float
+    mean_recall: float = 0.0  # keeping to the schedule, averaged over every day from today to the interview
 
 
 @dataclass(frozen=True)
@@ -121,7 +133,7 @@ def round_minutes(minutes: float | None) -> int:
 class CurvePoint:
     retention: float
     minutes_per_day: float
-    recall: float
+    recall: float  # on the interview day; without one, averaged over the days ahead
 
 
 @dataclass(frozen=True)
@@ -145,27 +157,33 @@ class Calibration:
 # --- reading the store --------------------------------------------------------------------------
 
 def measured_costs(store: Store, questions: Mapping[str, Question]) -> dict[str, Costs]:
-    """Answer times per drill from the log: its own averages, else its topic's, else its time target."""
-    rows = store.db.execute(
-        "SELECT drill_id, card_before IS NULL, rating > 1, sum(min(elapsed_ms, ?)), count(*) FROM reviews "
-        "GROUP BY 1, 2, 3", (LONGEST_ANSWER_MS,))
-    own: dict[str, dict[str, list[float]]] = {}
-    topic: dict[str, dict[str, list[float]]] = {}
-    for drill_id, first, ok, total_ms, n in rows:
+    """Answer times per drill from the log: its own averages, else its topic's, else its time
+    target. A drill's first review is its 'new' time; the others are passes or failures."""
+    sums: dict[tuple[str, str], list[float]] = {}  # (drill or topic, what) -> [seconds, answers]
+
+    def add(drill_id: str, what: str, ms: float, n: int) -> None:
         q = questions.get(drill_id)
-        if q is None:
-            continue
-        what = "new" if first else "passed" if ok else "failed"
-        for table, key in ((own, drill_id), (topic, q.topic)):
-            sums = table.setdefault(key, {}).setdefault(what, [0.0, 0])
-            sums[0] += total_ms / 1000
-            sums[1] += n
+        if q is not None:
+            for key in ((drill_id, what), ("topic:" + q.topic, what)):
+                entry = sums.setdefault(key, [0.0, 0])
+                entry[0] += ms / 1000
+                entry[1] += n
+
+    for drill_id, rating, ms, n in store.db.execute(  # the covering index reviews_answers: no table read
+            "SELECT drill_id, rating, sum(min(elapsed_ms, ?)), count(*) FROM reviews GROUP BY drill_id, rating",
+            (LONGEST_ANSWER_MS,)):
+        add(drill_id, "passed" if rating > 1 else "failed", ms, n)
+    for drill_id, rating, ms in store.db.execute(
+            "SELECT drill_id, rating, min(elapsed_ms, ?) FROM reviews WHERE id IN "
+            "(SELECT min(id) FROM reviews GROUP BY drill_id)", (LONGEST_ANSWER_MS,)):
+        add(drill_id, "passed" if rating > 1 else "failed", -ms, -1)  # the first answer is not a review
+        add(drill_id, "new", ms, 1)
 
     def pick(drill_id: str, q: Question, what: str) -> float:
-        for table, key in ((own, drill_id), (topic, q.topic)):
-            sums = table.get(key, {}).get(what)
-            if sums:
-                return sums[0] / sums[1]
+        for key in ((drill_id, what), ("topic:" + q.topic, what)):
+            seconds, n = sums.get(key, (0.0, 0))
+            if n > 0:
+                return seconds / n
         return float(q.time_target)
 
     return {d: Costs(pick(d, q, "new"), pick(d, q, "passed"), pick(d, q, "failed")) for d, q in questions.items()}
@@ -200,14 +218,14 @@ def pace(store: Store, now: dt.datetime, rollover_hour: int) -> float | None:
 # --- the simulation -----------------------------------------------------------------------------
 
 def simulate(drills: Sequence[Drill], parameters: Sequence[float], today: int, interview: int, retention: float,
-             new_per_day: int, learning_steps: int, relearning_steps: int) -> dict[str, Outcome]:
+             new_per_day: int, learning_steps: int, relearning_steps: int, capped: bool = True) -> dict[str, Outcome]:
     """Each drill's expected outcome from drill day `today` to the morning of `interview` (day
     numbers), reviewing when due at `retention`, new drills introduced `new_per_day` at a time
-    in the order given."""
+    in the order given. `capped`: intervals end before `interview`, as they do before a real one."""
     from fsrs_rs_python import FSRS, MemoryState
 
     model = FSRS(list(parameters))
-    interview_date = EPOCH + dt.timedelta(days=interview)
+    interview_date = EPOCH + dt.timedelta(days=interview) if capped else None
     out: dict[str, Outcome] = {}
     introduced = 0
     for drill in drills:
@@ -219,6 +237,7 @@ def simulate(drills: Sequence[Drill], parameters: Sequence[float], today: int, i
             if day >= interview:
                 out[drill.id] = Outcome(0.0, 0.0, 0.0, 0.0)
                 continue
+            area = 0.0
             states = model.next_states(None, retention, 0)
             seconds += c.new + learning_steps * c.passed  # the first answer, then one per learning step
             reviews += 1 + learning_steps
@@ -233,8 +252,10 @@ def simulate(drills: Sequence[Drill], parameters: Sequence[float], today: int, i
             last, day = drill.last_day, max(today, drill.due_day)
             stopped = recall(interview - last, drill.stability, parameters)
             lapsed, last_pass = memory, 1.0
+            area = -recall_area(0, today - last, drill.stability, parameters)  # from today, not the last review
         while day < interview:
             elapsed = day - last
+            area += recall_area(0, elapsed, memory.stability, parameters)
             p = recall(elapsed, memory.stability, parameters)
             states = model.next_states(memory, retention, elapsed)
             seconds += p * c.passed + (1 - p) * (c.failed + relearning_steps * c.passed)
@@ -243,11 +264,12 @@ def simulate(drills: Sequence[Drill], parameters: Sequence[float], today: int, i
             day += _interval(states.good.interval, day, interview_date)
         on_day = (last_pass * recall(interview - last, memory.stability, parameters)
                   + (1 - last_pass) * recall(interview - last, lapsed.stability, parameters))
-        out[drill.id] = Outcome(stopped, on_day, seconds, reviews)
+        area += recall_area(0, interview - last, memory.stability, parameters)
+        out[drill.id] = Outcome(stopped, on_day, seconds, reviews, area / (interview - today))
     return out
 
 
-def _interval(days_: float, day: int, interview: dt.date) -> int:
+def _interval(days_: float, day: int, interview: dt.date | None) -> int:
     return min(max(1, round(days_)), days.cap_on(EPOCH + dt.timedelta(days=day), interview))
 
 
@@ -282,12 +304,16 @@ def plan(questions: Mapping[str, Question], store: Store, settings: sched.Settin
     return build_plan(drills, settings, today, lately, budget if budget is not None else lately)
 
 
-def _simulate_for(drills: Sequence[Drill], settings: sched.Settings, today: dt.date) -> dict[str, Outcome]:
+def _simulate_for(drills: Sequence[Drill], settings: sched.Settings, today: dt.date,
+                  end: dt.date | None = None) -> dict[str, Outcome]:
+    """The schedule up to the interview date, or without one up to `end`."""
     unseen = sum(1 for d in drills if d.stability is None)
     quota, _ = sched.new_quota(settings, unseen, today)
-    return simulate(drills, sched.parameters_in_use(settings), (today - EPOCH).days,
-                    (settings.interview_date - EPOCH).days, settings.desired_retention, quota,
-                    len(settings.learning_steps), len(settings.relearning_steps))
+    last = settings.interview_date or end
+    assert last is not None
+    return simulate(drills, sched.parameters_in_use(settings), (today - EPOCH).days, (last - EPOCH).days,
+                    settings.desired_retention, quota, len(settings.learning_steps), len(settings.relearning_steps),
+                    capped=settings.interview_date is not None)
 
 
 def build_plan(drills: Sequence[Drill], settings: sched.Settings, today: dt.date, lately: float | None,
@@ -361,17 +387,17 @@ def retention_curve(questions: Mapping[str, Question], store: Store, settings: s
     from drills.session import in_scope
 
     today = days.drill_day(now, settings.rollover_hour)
-    interview = settings.interview_date
-    if interview is None or interview <= today:
-        interview = today + dt.timedelta(days=HORIZON_DAYS)
+    if settings.interview_date is not None and settings.interview_date <= today:
+        settings = replace(settings, interview_date=None)
+    end = settings.interview_date or today + dt.timedelta(days=HORIZON_DAYS)
     scope = in_scope(questions, settings.topics)
     drills = new_order(drills_of(store, scope, settings.rollover_hour), scope)
     points = []
     for r in sorted({*CURVE, settings.desired_retention}):
-        s = replace(settings, desired_retention=r, interview_date=interview)
-        outcomes = _simulate_for(drills, s, today)
-        points.append(CurvePoint(r, sum(o.seconds for o in outcomes.values()) / 60 / (interview - today).days,
-                                 statistics.fmean(o.recall for o in outcomes.values()) if outcomes else 0.0))
+        outcomes = _simulate_for(drills, replace(settings, desired_retention=r), today, end)
+        recall_of = (lambda o: o.recall) if settings.interview_date else (lambda o: o.mean_recall)
+        points.append(CurvePoint(r, sum(o.seconds for o in outcomes.values()) / 60 / (end - today).days,
+                                 statistics.fmean(map(recall_of, outcomes.values())) if outcomes else 0.0))
     return points
 
 

@@ -707,7 +707,8 @@ def retention_curve(out: Any, points: list, settings: Any) -> None:
     out.print(plain(f"Minutes a day for your bank up to {until}, simulated with your {which} parameters and "
                     "answer times:"))
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for col in ("desired retention", "min/day", "", "recall at the end"):
+    recall = "recall on the day" if settings.interview_date else "mean recall"
+    for col in ("desired retention", "min/day", "", recall):
         table.add_column(col, justify="right" if col != "" else "left")
     most = max((p.minutes_per_day for p in points), default=0) or 1
     for p in points:

@@ -87,6 +87,7 @@ MIGRATIONS: dict[int, str] = {
         correct INTEGER NOT NULL,      -- 1 when the answer was judged correct
         PRIMARY KEY (round_id, drill_id)
     );
+    CREATE INDEX reviews_answers ON reviews (drill_id, rating, elapsed_ms);  -- answer times for `drill plan`
     """,
 }
 
