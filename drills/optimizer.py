@@ -135,4 +135,6 @@ def fit(log: Log, current: Sequence[float]) -> Fit:
     cut = int(len(items) * TRAIN_SHARE)
     train, test = items[:cut], items[cut:]
     fitted = _evaluate(_train(train), test)
-    return Fit(have, len(test), tuple(round(w, 4) for w in _train(items)), _evaluate(current, test), fitted)
+    from drills.scheduler import within_bounds
+
+    return Fit(have, len(test), within_bounds([round(w, 4) for w in _train(items)]), _evaluate(current, test), fitted)

@@ -221,6 +221,26 @@ def default_parameters() -> tuple[float, ...]:
     return tuple(DEFAULT_PARAMETERS)
 
 
+def within_bounds(values: list[float] | tuple[float, ...]) -> tuple[float, ...]:
+    """Parameters brought inside the bounds the scheduler accepts (a fit may land a hair outside)."""
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    return tuple(min(max(float(w), low), high)
+                 for w, low, high in zip(values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True))
+
+
+def check_parameters(values: object) -> str | None:
+    """What is wrong with parameters read from outside (an import), or None."""
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    if (not isinstance(values, list) or len(values) != len(DEFAULT_PARAMETERS)
+            or not all(isinstance(w, (int, float)) and not isinstance(w, bool) for w in values)):
+        return f"must be a list of {len(DEFAULT_PARAMETERS)} numbers"
+    if within_bounds(values) != tuple(float(w) for w in values):
+        return "are outside the bounds the scheduler accepts"
+    return None
+
+
 def parameters_in_use(settings: Settings) -> tuple[float, ...]:
     return settings.parameters or default_parameters()
 

@@ -338,6 +338,9 @@ class Store:
             "settings": self.settings(),
             "mock_rounds": [self._round_export(round_id) for (round_id,) in
                             self.db.execute("SELECT id FROM mock_rounds ORDER BY id").fetchall()],
+            "fits": [{"fitted_at": f, "parameters": json.loads(p) if p else None, "reviews": n,
+                      "figures": json.loads(g)} for f, p, n, g in
+                     self.db.execute("SELECT fitted_at, parameters, reviews, figures FROM fits ORDER BY id")],
         }
 
     def _round_export(self, round_id: int) -> dict[str, Any]:
@@ -345,8 +348,11 @@ class Store:
         answers = [{"drill_id": d, "answer": a, "seconds": s, "hints": h, "updated_at": u} for d, a, s, h, u in
                    self.db.execute("SELECT drill_id, answer, seconds, hints, updated_at FROM mock_answers "
                                    "WHERE round_id = ? ORDER BY updated_at, drill_id", (round_id,))]
+        predictions = [{"drill_id": d, "predicted": p, "correct": bool(c)} for d, p, c in self.db.execute(
+            "SELECT drill_id, predicted, correct FROM mock_predictions WHERE round_id = ? ORDER BY drill_id",
+            (round_id,))]
         return {**{k: row[k] for k in ("started_at", "minutes", "drill_ids", "options", "used_s", "status",
-                                       "finished_at", "report")}, "answers": answers}
+                                       "finished_at", "report")}, "answers": answers, "predictions": predictions}
 
     def import_(self, data: Any, cap: Callable[[dict], dict] | None = None) -> tuple[int, int, int]:
         """Merge an export, checked in full first, in one transaction: reviews by uid (never twice),
@@ -376,6 +382,11 @@ class Store:
                 db.execute("INSERT OR IGNORE INTO settings VALUES (?, ?)", (key, str(value)))
             for r in data.get("mock_rounds", []):
                 rounds += self._import_round(db, r)
+            for f in data.get("fits", []):
+                if not db.execute("SELECT 1 FROM fits WHERE fitted_at = ?", (f["fitted_at"],)).fetchone():
+                    db.execute("INSERT INTO fits (fitted_at, parameters, reviews, figures) VALUES (?, ?, ?, ?)",
+                               (f["fitted_at"], json.dumps(f["parameters"]) if f["parameters"] is not None else None,
+                                f["reviews"], json.dumps(f["figures"])))
         return added, updated, rounds
 
     @staticmethod
@@ -396,6 +407,9 @@ class Store:
         for a in r["answers"]:
             db.execute("INSERT OR REPLACE INTO mock_answers VALUES (?, ?, ?, ?, ?, ?)",
                        (round_id, a["drill_id"], a["answer"], a["seconds"], a.get("hints", 0), a["updated_at"]))
+        for p in r.get("predictions", []):
+            db.execute("INSERT OR REPLACE INTO mock_predictions VALUES (?, ?, ?, ?)",
+                       (round_id, p["drill_id"], p["predicted"], int(p["correct"])))
         return True
 
     # mock rounds
@@ -466,8 +480,8 @@ class Store:
 
     def fit(self) -> dict | None:
         """The fit in use: {'fitted_at', 'parameters', 'reviews', 'figures'}, or None for the defaults."""
-        row = self.db.execute("SELECT fitted_at, parameters, reviews, figures FROM fits ORDER BY id DESC LIMIT 1"
-                              ).fetchone()
+        row = self.db.execute("SELECT fitted_at, parameters, reviews, figures FROM fits "
+                              "ORDER BY fitted_at DESC, id DESC LIMIT 1").fetchone()
         if row is None or row[1] is None:
             return None
         return {"fitted_at": row[0], "parameters": json.loads(row[1]), "reviews": row[2],

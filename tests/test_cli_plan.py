@@ -83,3 +83,36 @@ def test_stats_show_the_forecast_per_topic_and_its_calibration(tmp_path):
     assert drill(tmp_path, "stats", "--html", str(page)).exit_code == 0
     html = page.read_text(encoding="utf-8")
     assert 'aria-label="recall on the interview day per topic"' in html and "Forecast against mock rounds" in html
+
+
+def test_forecasts_and_fitted_parameters_travel_with_the_export(tmp_path):
+    from drills.scheduler import default_parameters
+
+    source = tmp_path / "laptop"
+    assert drill(source, "mock", "--count", "1", "--tag", "rank", input=answers(TOP_EARNER)).exit_code == 0
+    fitted = [round(w * 1.01, 4) for w in default_parameters()]
+    with Store(source) as store:
+        store.save_fit("2026-03-02T09:00:00.000000+00:00", fitted, 500, {"tested": 100})
+    export = tmp_path / "progress.json"
+    assert drill(source, "export", str(export)).exit_code == 0
+    home = tmp_path / "desktop"
+    assert drill(home, "import", str(export)).exit_code == 0
+    with Store(home) as store:
+        assert store.predictions() == [(0.0, 1)]
+        assert store.fit()["parameters"] == fitted
+    assert drill(home, "config").output.splitlines()[-1].startswith("parameters = fitted 2026-03-02")
+    assert drill(home, "import", str(export)).exit_code == 0  # twice: nothing doubled
+    with Store(home) as store:
+        assert store.predictions() == [(0.0, 1)]
+        assert store.db.execute("SELECT count(*) FROM fits").fetchone()[0] == 1
+
+
+def test_parameters_the_scheduler_refuses_are_refused_at_import(tmp_path):
+    data = {"format": "drill-progress", "schema": 3, "fits": [
+        {"fitted_at": "2026-03-02T09:00:00+00:00", "parameters": [100] * 21, "reviews": 1, "figures": {}}]}
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = drill(tmp_path / "home", "import", str(path))
+    assert result.exit_code == 2
+    assert "fits[0].parameters: are outside the bounds the scheduler accepts" in result.stderr
+    assert Store(tmp_path / "home").fit() is None
