@@ -90,14 +90,25 @@ def cpu_ms(cmd: list[str], env: dict, repeats: int, stdin: bytes = b"") -> float
 def bench_plan_and_today(drills: int, reviews: int, repeats: int) -> dict:
     with generated(drills, reviews) as (drill, env, store):
         interview = (dt.date.today() + dt.timedelta(days=21)).isoformat()
-        db = sqlite3.connect(Path(env["DRILL_HOME"]) / "progress.sqlite3")
-        with db:
-            db.execute("INSERT INTO settings VALUES ('interview-date', ?)", (interview,))
-        db.close()
+
+        def interview_date(value: str | None) -> None:
+            db = sqlite3.connect(Path(env["DRILL_HOME"]) / "progress.sqlite3")
+            with db:
+                db.execute("DELETE FROM settings WHERE key = 'interview-date'")
+                if value:
+                    db.execute("INSERT INTO settings VALUES ('interview-date', ?)", (value,))
+            db.close()
+
+        interview_date(interview)
         plan = [timed_ms([*drill, "plan"], env) for _ in range(repeats)]
         version = [timed_ms([*drill_cmd(), "--version"], env) for _ in range(repeats)]
         first_prompt_ms([*drill, "today"], env)  # cold: bank and table caches
-        warm = [first_prompt_ms([*drill, "today"], env) for _ in range(repeats)]
+        warm, without = [], []  # taken in turns, so a busy spell on the machine hits both alike
+        for _ in range(repeats):
+            interview_date(None)
+            without.append(first_prompt_ms([*drill, "today"], env))
+            interview_date(interview)
+            warm.append(first_prompt_ms([*drill, "today"], env))
         header = subprocess.run([*drill, "today"], input=b":quit\n---\n", capture_output=True, env=env,
                                 check=True).stdout.decode().splitlines()[0]
         quit_at_once = b":quit\n---\n"
@@ -106,6 +117,7 @@ def bench_plan_and_today(drills: int, reviews: int, repeats: int) -> dict:
             "drill_plan_ms": round(statistics.median(plan), 1), "plan_target_ms": 1000,
             "version_ms": round(statistics.median(version), 1),
             "today_first_prompt_ms": round(statistics.median(warm), 1),
+            "today_first_prompt_without_date_ms": round(statistics.median(without), 1),
             "forecast_line": header,
             "cpu_ms": {"plan": round(cpu_ms([*drill, "plan"], env, repeats)),
                        "version": round(cpu_ms([*drill_cmd(), "--version"], env, repeats)),

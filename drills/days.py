@@ -10,7 +10,6 @@ imported card (`cap_card`) and the simulations of `drill plan` and `drill optimi
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import time
 from collections.abc import Iterable
 
@@ -40,17 +39,30 @@ def day_numbers(texts: Iterable[str], rollover_hour: int) -> list[int]:
 
 def day_start(now: dt.datetime, rollover_hour: int) -> dt.datetime:
     """Start of the drill day holding `now`, in UTC: local midnight shifted to the rollover hour."""
-    day = drill_day(now, rollover_hour)
-    start = dt.datetime.combine(day, dt.time(rollover_hour)).astimezone()  # local zone
-    return start.astimezone(dt.timezone.utc)
+    return start_of(drill_day(now, rollover_hour), rollover_hour)
+
+
+def start_of(day: dt.date, rollover_hour: int) -> dt.datetime:
+    """When drill day `day` starts, in UTC."""
+    return dt.datetime.combine(day, dt.time(rollover_hour)).astimezone().astimezone(dt.timezone.utc)
+
+
+def bounds(first: dt.date, count: int, rollover_hour: int) -> list[str]:
+    """The starts of `count` drill days from `first`, and the end of the last, as stored UTC text:
+    reviews are counted per day between these, so SQL never needs a day rule of its own."""
+    return [start_of(first + dt.timedelta(days=i), rollover_hour).isoformat(timespec="microseconds")
+            for i in range(count + 1)]
 
 
 def cap_on(day: dt.date, interview: dt.date | None) -> int:
     """The longest interval in days a review on drill day `day` may give: with an interview
     date, the drill comes back no later than the day before it."""
-    if interview is None:
-        return MAX_INTERVAL_DAYS
-    return max(1, (interview - day).days - 1)
+    return MAX_INTERVAL_DAYS if interview is None else cap_for(days_left=(interview - day).days)
+
+
+def cap_for(days_left: int) -> int:
+    """`cap_on` for a review `days_left` days before the interview."""
+    return max(1, days_left - 1)
 
 
 def interval_cap(now: dt.datetime, rollover_hour: int, interview: dt.date | None) -> int:
@@ -66,13 +78,3 @@ def cap_card(card: dict, now: dt.datetime, rollover_hour: int, interview: dt.dat
     since = dt.datetime.fromisoformat(card["last_review"]) if card.get("last_review") else now
     latest = since + dt.timedelta(days=cap_on(drill_day(since, rollover_hour), interview))
     return card if due <= latest else {**card, "due": latest.isoformat()}
-
-
-def register(db: sqlite3.Connection, rollover_hour: int) -> None:
-    """`drill_day(reviewed_at)` in SQL, the same function as in Python, so the heatmap and the
-    streak count days exactly as the queue does."""
-
-    def day_of(text: str | None) -> str | None:
-        return drill_day(dt.datetime.fromisoformat(text), rollover_hour).isoformat() if text else None
-
-    db.create_function("drill_day", 1, day_of, deterministic=True)

@@ -225,7 +225,10 @@ def simulate(drills: Sequence[Drill], parameters: Sequence[float], today: int, i
     from fsrs_rs_python import FSRS, MemoryState
 
     model = FSRS(list(parameters))
-    interview_date = EPOCH + dt.timedelta(days=interview) if capped else None
+
+    def interval(days_: float, day: int) -> int:
+        return min(max(1, round(days_)), days.cap_for(interview - day) if capped else days.MAX_INTERVAL_DAYS)
+
     out: dict[str, Outcome] = {}
     introduced = 0
     for drill in drills:
@@ -244,7 +247,7 @@ def simulate(drills: Sequence[Drill], parameters: Sequence[float], today: int, i
             for _ in range(learning_steps):
                 states = model.next_states(states.good.memory, retention, 0)
             memory, last, lapsed = states.good.memory, day, states.again.memory
-            day += _interval(states.good.interval, day, interview_date)
+            day += interval(states.good.interval, day)
             stopped = 0.0
             last_pass = 1.0
         else:
@@ -261,16 +264,12 @@ def simulate(drills: Sequence[Drill], parameters: Sequence[float], today: int, i
             seconds += p * c.passed + (1 - p) * (c.failed + relearning_steps * c.passed)
             reviews += 1 + (1 - p) * relearning_steps
             memory, lapsed, last, last_pass = states.good.memory, states.again.memory, day, p
-            day += _interval(states.good.interval, day, interview_date)
+            day += interval(states.good.interval, day)
         on_day = (last_pass * recall(interview - last, memory.stability, parameters)
                   + (1 - last_pass) * recall(interview - last, lapsed.stability, parameters))
         area += recall_area(0, interview - last, memory.stability, parameters)
         out[drill.id] = Outcome(stopped, on_day, seconds, reviews, area / (interview - today))
     return out
-
-
-def _interval(days_: float, day: int, interview: dt.date | None) -> int:
-    return min(max(1, round(days_)), days.cap_on(EPOCH + dt.timedelta(days=day), interview))
 
 
 def new_order(drills: Sequence[Drill], questions: Mapping[str, Question]) -> list[Drill]:

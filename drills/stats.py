@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from drills import days
 from drills import scheduler as sched
 from drills.model import Question
-from drills.scheduler import day_start, drill_day
+from drills.scheduler import drill_day
 from drills.session import forecast, iso, streak
 from drills.store import Store
 
@@ -25,16 +25,11 @@ def compute(questions: Mapping[str, Question], store: Store, settings: sched.Set
     total = store.review_count()
     if total == 0:
         return {"empty": True, "reviews": 0}
-    days.register(store.db, settings.rollover_hour)
     today = drill_day(now, settings.rollover_hour)
     first = today - dt.timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))
-    since = iso(day_start(now, settings.rollover_hour) - dt.timedelta(days=(today - first).days + 1))
-    per_day = {d: n for d, n in store.db.execute(
-        "SELECT drill_day(reviewed_at) AS d, count(*) FROM reviews WHERE reviewed_at >= ? GROUP BY d",
-        (since,)) if d >= first.isoformat()}
-    heatmap = [{"date": (first + dt.timedelta(days=i)).isoformat(),
-                "reviews": per_day.get((first + dt.timedelta(days=i)).isoformat(), 0)}
-               for i in range((today - first).days + 1)]
+    span = (today - first).days + 1
+    counts = store.counts_between(days.bounds(first, span, settings.rollover_hour))
+    heatmap = [{"date": (first + dt.timedelta(days=i)).isoformat(), "reviews": counts[i]} for i in range(span)]
     top = max(d["reviews"] for d in heatmap) or 1
     for d in heatmap:  # 0 for none, then 1 to 4 by the share of the busiest day
         d["level"] = 0 if d["reviews"] == 0 else 1 + min(3, int(4 * d["reviews"] / (top + 1)))

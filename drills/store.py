@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -249,6 +250,11 @@ class Store:
             sql += " AND mode = ?"
             args.append(mode)
         return [Review(*row) for row in self.db.execute(sql + " ORDER BY id", args)]
+
+    def counts_between(self, bounds: list[str]) -> list[int]:
+        """Reviews from each bound (UTC text) to the next: one index range each."""
+        return [self.db.execute("SELECT count(*) FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?",
+                                (a, b)).fetchone()[0] for a, b in pairwise(bounds)]
 
     def review_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM reviews").fetchone()[0]

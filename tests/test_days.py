@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -59,11 +58,10 @@ def test_an_imported_card_due_after_the_interview_is_pulled_in():
     assert days.cap_card(soon, at(2026, 3, 5, 9), 4, dt.date(2026, 3, 20)) == soon
 
 
-def test_sql_counts_days_as_python_does():
-    db = sqlite3.connect(":memory:")
-    days.register(db, 4)
-    rows = db.execute("SELECT drill_day('2026-03-02T03:59:00+00:00'), drill_day('2026-03-02T04:00:00+00:00')")
-    assert rows.fetchone() == ("2026-03-01", "2026-03-02")
+def test_day_bounds_are_the_rollovers_in_utc():
+    assert days.bounds(dt.date(2026, 3, 1), 2, 4) == ["2026-03-01T04:00:00.000000+00:00",
+                                                       "2026-03-02T04:00:00.000000+00:00",
+                                                       "2026-03-03T04:00:00.000000+00:00"]
 
 
 def test_only_the_scheduler_builds_an_fsrs_scheduler_and_only_days_decides_the_day():
@@ -89,6 +87,21 @@ def test_day_numbers_agree_with_drill_day_in_every_zone(monkeypatch, zone):
         texts = [m.isoformat(timespec="microseconds") for m in moments]
         epoch = dt.date(1970, 1, 1)
         assert days.day_numbers(texts, 4) == [(days.drill_day(m, 4) - epoch).days for m in moments]
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
+
+
+def test_day_bounds_in_a_half_hour_zone(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # UTC+5:30: the 4 am rollover falls at 22:30 UTC
+    time.tzset()
+    try:
+        assert days.bounds(dt.date(2026, 3, 2), 1, 4) == ["2026-03-01T22:30:00.000000+00:00",
+                                                           "2026-03-02T22:30:00.000000+00:00"]
+        assert days.drill_day(at(2026, 3, 1, 22, 29), 4) == dt.date(2026, 3, 1)
+        assert days.drill_day(at(2026, 3, 1, 22, 30), 4) == dt.date(2026, 3, 2)
     finally:
         monkeypatch.setenv("TZ", "UTC")
         time.tzset()
