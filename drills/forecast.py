@@ -12,6 +12,7 @@ on the day weighs the last review's pass and lapse. Unseen drills count as not k
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
@@ -160,33 +161,44 @@ def measured_costs(store: Store, questions: Mapping[str, Question]) -> dict[str,
     """Answer times per drill from the log: its own averages, else its topic's, else its time
     target. A drill's first review is its 'new' time; the others are passes or failures."""
     sums: dict[tuple[str, str], list[float]] = {}  # (drill or topic, what) -> [seconds, answers]
-
-    def add(drill_id: str, what: str, ms: float, n: int) -> None:
-        q = questions.get(drill_id)
-        if q is not None:
-            for key in ((drill_id, what), ("topic:" + q.topic, what)):
-                entry = sums.setdefault(key, [0.0, 0])
-                entry[0] += ms / 1000
-                entry[1] += n
-
-    for drill_id, rating, ms, n in store.db.execute(  # the covering index reviews_answers: no table read
-            "SELECT drill_id, rating, sum(min(elapsed_ms, ?)), count(*) FROM reviews GROUP BY drill_id, rating",
-            (LONGEST_ANSWER_MS,)):
-        add(drill_id, "passed" if rating > 1 else "failed", ms, n)
-    for drill_id, rating, ms in store.db.execute(
-            "SELECT drill_id, rating, min(elapsed_ms, ?) FROM reviews WHERE id IN "
-            "(SELECT min(id) FROM reviews GROUP BY drill_id)", (LONGEST_ANSWER_MS,)):
-        add(drill_id, "passed" if rating > 1 else "failed", -ms, -1)  # the first answer is not a review
-        add(drill_id, "new", ms, 1)
+    topics = {d: "topic:" + q.topic for d, q in questions.items()}
+    # one pass over the covering index reviews_answers, no table read; then the first answers by id
+    rows = store.db.execute("SELECT drill_id, rating > 1, sum(min(elapsed_ms, ?)), count(*), min(id) FROM reviews "
+                            "GROUP BY drill_id, rating", (LONGEST_ANSWER_MS,)).fetchall()
+    firsts = [(d, ms, ok) for d, ok, ms in store.db.execute(
+        "SELECT drill_id, min(elapsed_ms, ?), rating > 1 FROM reviews WHERE id IN (SELECT value FROM json_each(?))",
+        (LONGEST_ANSWER_MS, json.dumps(list(_first_ids(rows)))))]
+    for drill_id, ok, ms, n in [(d, ok, ms, n) for d, ok, ms, n, _ in rows] + \
+            [(d, ok, -ms, -1) for d, ms, ok in firsts] + [(d, "new", ms, 1) for d, ms, _ in firsts]:
+        topic = topics.get(drill_id)
+        if topic is None:
+            continue
+        what = "new" if ok == "new" else "passed" if ok else "failed"
+        for key in ((drill_id, what), (topic, what)):
+            entry = sums.get(key)
+            if entry is None:
+                entry = sums[key] = [0.0, 0]
+            entry[0] += ms / 1000
+            entry[1] += n
 
     def pick(drill_id: str, q: Question, what: str) -> float:
-        for key in ((drill_id, what), ("topic:" + q.topic, what)):
+        for key in ((drill_id, what), (topics[drill_id], what)):
             seconds, n = sums.get(key, (0.0, 0))
             if n > 0:
                 return seconds / n
         return float(q.time_target)
 
     return {d: Costs(pick(d, q, "new"), pick(d, q, "passed"), pick(d, q, "failed")) for d, q in questions.items()}
+
+
+def _first_ids(rows: list[tuple]) -> Iterable[int]:
+    """The id of each drill's first review, from (drill_id, ..., min(id)) rows per drill and rating."""
+    first: dict[str, int] = {}
+    for row in rows:
+        drill_id, low = row[0], row[-1]
+        if low < first.get(drill_id, low + 1):
+            first[drill_id] = low
+    return first.values()
 
 
 def drills_of(store: Store, questions: Mapping[str, Question], rollover_hour: int) -> list[Drill]:
@@ -225,6 +237,15 @@ def simulate(drills: Sequence[Drill], parameters: Sequence[float], today: int, i
     from fsrs_rs_python import FSRS, MemoryState
 
     model = FSRS(list(parameters))
+    decay = parameters[20]
+    factor = 0.9 ** (1 / -decay) - 1
+    scale = 1 / (factor * (1 - decay))
+
+    def curve(elapsed: float, stability: float) -> tuple[float, float]:
+        """Recall `elapsed` days after a review, and its integral since the review (recall_area)."""
+        base = 1 + factor * elapsed / stability
+        r = base ** -decay
+        return r, stability * scale * (base * r - 1)
 
     def interval(days_: float, day: int) -> int:
         return min(max(1, round(days_)), days.cap_for(interview - day) if capped else days.MAX_INTERVAL_DAYS)
@@ -253,21 +274,21 @@ def simulate(drills: Sequence[Drill], parameters: Sequence[float], today: int, i
         else:
             memory = MemoryState(drill.stability, drill.difficulty)
             last, day = drill.last_day, max(today, drill.due_day)
-            stopped = recall(interview - last, drill.stability, parameters)
+            stopped = curve(interview - last, drill.stability)[0]
             lapsed, last_pass = memory, 1.0
-            area = -recall_area(0, today - last, drill.stability, parameters)  # from today, not the last review
+            area = -curve(max(0, today - last), drill.stability)[1]  # from today, not from the last review
         while day < interview:
             elapsed = day - last
-            area += recall_area(0, elapsed, memory.stability, parameters)
-            p = recall(elapsed, memory.stability, parameters)
+            p, covered = curve(elapsed, memory.stability)
+            area += covered
             states = model.next_states(memory, retention, elapsed)
             seconds += p * c.passed + (1 - p) * (c.failed + relearning_steps * c.passed)
             reviews += 1 + (1 - p) * relearning_steps
             memory, lapsed, last, last_pass = states.good.memory, states.again.memory, day, p
             day += interval(states.good.interval, day)
-        on_day = (last_pass * recall(interview - last, memory.stability, parameters)
-                  + (1 - last_pass) * recall(interview - last, lapsed.stability, parameters))
-        area += recall_area(0, interview - last, memory.stability, parameters)
+        on_day, covered = curve(interview - last, memory.stability)
+        on_day = last_pass * on_day + (1 - last_pass) * curve(interview - last, lapsed.stability)[0]
+        area += covered
         out[drill.id] = Outcome(stopped, on_day, seconds, reviews, area / (interview - today))
     return out
 
