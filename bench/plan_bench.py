@@ -112,6 +112,9 @@ def bench_plan_and_today(drills: int, reviews: int, repeats: int) -> dict:
         header = subprocess.run([*drill, "today"], input=b":quit\n---\n", capture_output=True, env=env,
                                 check=True).stdout.decode().splitlines()[0]
         quit_at_once = b":quit\n---\n"
+        interview_date(None)
+        today_cpu_without = cpu_ms([*drill, "today"], env, repeats, quit_at_once)
+        interview_date(interview)
         result = {
             "bank_drills": drills, "store": store, "interview_in_days": 21,
             "drill_plan_ms": round(statistics.median(plan), 1), "plan_target_ms": 1000,
@@ -121,7 +124,8 @@ def bench_plan_and_today(drills: int, reviews: int, repeats: int) -> dict:
             "forecast_line": header,
             "cpu_ms": {"plan": round(cpu_ms([*drill, "plan"], env, repeats)),
                        "version": round(cpu_ms([*drill_cmd(), "--version"], env, repeats)),
-                       "today_to_first_prompt_and_quit": round(cpu_ms([*drill, "today"], env, repeats, quit_at_once))},
+                       "today_to_first_prompt_and_quit": round(cpu_ms([*drill, "today"], env, repeats, quit_at_once)),
+                       "today_to_first_prompt_and_quit_without_date": round(today_cpu_without)},
         }
         result["today_minus_version_ms"] = round(result["today_first_prompt_ms"] - result["version_ms"], 1)
         result["today_target_ms"] = 300
