@@ -216,7 +216,7 @@ def check_question(q: Question, mutants: bool = False) -> Checked:
 
 
 def _mutants(q: Question, checked: Checked) -> DrillMutants:
-    from drills.mutants import diff, judge_mutants, killing_data
+    from drills.mutants import diff, judge_mutants, killing_data, searches_data
 
     path = str(q.path)
     result = judge_mutants(q)
@@ -225,12 +225,16 @@ def _mutants(q: Question, checked: Checked) -> DrillMutants:
     for j in result.survivors:
         m = j.mutant
         data = killing_data(q, m)
-        found = (f"data that kills it (check that it fits the prompt, then add it to extra_setups):\n{data}"
-                 if data else "no small change of the drill's data kills it: if no data can, acknowledge it")
+        if data:
+            found = f"data that kills it (check that it fits the prompt, then add it to extra_setups):\n{data}"
+        elif searches_data(q.kind):
+            found = "no small change of the drill's data kills it: if no data can, acknowledge it"
+        else:
+            found = "add a test on which it and the reference differ; if no input the prompt allows can, acknowledge it"
         checked.problems.append(Problem(
             path, q.line_of("solution"),
-            f"mutant {m.id} survives ({m.description}): every dataset gives the reference's result; add data "
-            "that tells them apart, or list it under equivalent_mutants with the reason no data can", q.id,
+            f"mutant {m.id} survives ({m.description}): no dataset or test tells it from the reference; add one "
+            "that does, or list it under equivalent_mutants with the reason none can", q.id,
             detail=f"{diff(q, m)}\n{found}"))
     for mutant_id in result.unknown_acknowledgements:
         checked.problems.append(Problem(path, q.line_of("equivalent_mutants"),
