@@ -58,7 +58,7 @@ class Ctx:
     def settings(self):
         from drills.scheduler import Settings
 
-        return Settings.from_store(self.store().settings())
+        return Settings.from_store(self.store().settings(), self.store().fit())
 
     def dirs(self) -> list[Path]:
         from drills.bank import bank_dirs
@@ -441,7 +441,11 @@ def today(obj: Ctx, topic: tuple[str, ...], tag: tuple[str, ...]) -> None:
     from drills.session import build_today
 
     def build(questions, store, settings, now):
-        return build_today(questions, store, settings, now, topic, tag)
+        from drills.forecast import header
+
+        queue, notes = build_today(questions, store, settings, now, topic, tag)
+        line = header(questions, store, settings, now)
+        return queue, ([line] if line else []) + notes
 
     _run_session(obj, "today", build)
 
@@ -686,12 +690,16 @@ def export_(obj: Ctx, file: Path) -> None:
 def import_(obj: Ctx, file) -> None:
     """Merge progress exported by `drill export`; a review already here is never added twice."""
     from drills import exports
+    from drills.days import cap_card
     from drills.errors import InputError
     from drills.render import plural
+    from drills.session import utc_now
 
     data = exports.read(_text_of(file), _name_of(file))
+    settings, now = obj.settings(), utc_now()
     try:
-        added, updated, rounds = obj.store().import_(data)
+        added, updated, rounds = obj.store().import_(
+            data, lambda card: cap_card(card, now, settings.rollover_hour, settings.interview_date))
     except InputError as exc:
         raise InputError(f"{_name_of(file)}: {exc}") from None
     rounds_added = f", added {plural(rounds, 'mock round')}" if rounds else ""
@@ -715,6 +723,7 @@ def config(obj: Ctx, key: str | None, value: str | None, unset: bool) -> None:
         settings = obj.settings()
         for k in sched.Settings.KEYS:
             say(f"{k} = {sched.show_setting(k, settings)}")
+        say(f"parameters = {sched.show_parameters(settings)}")
         return
     if key not in sched.Settings.KEYS:
         raise click.UsageError(f"unknown setting '{key}'; settings: {', '.join(sched.Settings.KEYS)}")
@@ -744,6 +753,77 @@ def config(obj: Ctx, key: str | None, value: str | None, unset: bool) -> None:
         unseen = sum(1 for d in scope if d not in cards and d not in suspended)
         for text in sched.interview_plan(settings, unseen, sum(1 for d in scope if d in cards), today):
             say(text)
+
+
+@cli.command()
+@click.option("--yes", is_flag=True, help="Apply a better fit without asking.")
+@click.option("--retention", is_flag=True,
+              help="Show minutes a day against desired retention for your bank and interview date instead.")
+@click.option("--reset", is_flag=True, help="Go back to the default parameters.")
+@click.pass_obj
+def optimize(obj: Ctx, yes: bool, retention: bool, reset: bool) -> None:
+    """Fit the scheduler's memory model to your own reviews.
+
+    Reports how well the parameters in use and the fitted ones predict your later reviews (log
+    loss and RMSE on a time-series split) and applies the fit only when it is better and you
+    confirm. Cram reviews are left out; mock rounds count.
+    """
+    from drills import optimizer, render
+    from drills import scheduler as sched
+    from drills.session import iso, utc_now
+
+    store, settings = obj.store(), obj.settings()
+    if reset + retention > 1:
+        raise click.UsageError("give one of --retention and --reset")
+    if reset:
+        if settings.parameters is None:
+            click.echo("the default parameters are already in use")
+            return
+        store.save_fit(iso(utc_now()), None, 0, {})
+        click.echo("the default parameters are in use again")
+        return
+    if retention:
+        from drills.forecast import retention_curve
+
+        render.retention_curve(render.console(), retention_curve(obj.load().questions, store, settings, utc_now()),
+                               settings)
+        return
+    try:
+        fit = optimizer.fit(optimizer.log_of(store, settings.rollover_hour), sched.parameters_in_use(settings))
+    except optimizer.NotEnoughReviews as exc:
+        say(f"Not fitted: {exc}")
+        return
+    render.fit_report(render.console(), fit, settings)
+    if not fit.better:
+        click.echo("The parameters in use predict your reviews as well or better; nothing changed.")
+        return
+    if not yes and not click.confirm("Use the fitted parameters from now on?", default=False):
+        click.echo("Nothing changed.")
+        return
+    store.save_fit(iso(utc_now()), list(fit.parameters), fit.reviews, fit.figures())
+    click.echo("The fitted parameters are in use (`drill config` shows them; `drill optimize --reset` goes back).")
+
+
+@cli.command()
+@click.option("--topic", multiple=True, help="Only this topic (repeatable; default: the `topics` setting, or all).")
+@click.option("--minutes", type=click.FloatRange(1, 1440),
+              help="Minutes a day you have (default: what you practised a day over the last week).")
+@click.option("--json", "as_json", is_flag=True, help="The same figures as JSON, for scripts.")
+@click.pass_obj
+def plan(obj: Ctx, topic: tuple[str, ...], minutes: float | None, as_json: bool) -> None:
+    """Recall on the interview day per topic and tag, the minutes a day it takes, and what to
+    leave out if the time is not there."""
+    from drills import forecast, render
+    from drills.session import utc_now
+
+    figures = forecast.plan(obj.load().questions, obj.store(), obj.settings(), utc_now(), topic, minutes)
+    if as_json:
+        import dataclasses
+        import json
+
+        click.echo(json.dumps(dataclasses.asdict(figures), indent=2, default=str))
+    else:
+        render.plan(render.console(), figures)
 
 
 @cli.command()

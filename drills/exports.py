@@ -63,12 +63,20 @@ def _schema() -> dict:
                     "options": {"type": "object"}, "used_s": {"type": "number", "minimum": 0, "maximum": 36_000},
                     "status": {"enum": ["running", "finished"]}, "finished_at": {"type": ["string", "null"]},
                     "report": {"type": ["object", "null"]},
+                    "predictions": {"type": "array", "items": {
+                        "type": "object", "required": ["drill_id", "predicted", "correct"],
+                        "properties": {"drill_id": drill_id, "correct": {"type": "boolean"},
+                                       "predicted": {"type": "number", "minimum": 0, "maximum": 1}}}},
                     "answers": {"type": "array", "items": {
                         "type": "object", "required": ["drill_id", "answer", "seconds", "updated_at"],
                         "properties": {"drill_id": drill_id, "answer": {"type": "string", "maxLength": 1_000_000},
                                        "seconds": {"type": "number", "minimum": 0, "maximum": 36_000},
                                        "hints": {"type": "integer", "minimum": 0, "maximum": 1000},
                                        "updated_at": _WHEN}}}}}},
+            "fits": {"type": "array", "items": {
+                "type": "object", "required": ["fitted_at", "parameters", "reviews", "figures"],
+                "properties": {"fitted_at": _WHEN, "parameters": {"type": ["array", "null"], "maxItems": 100},
+                               "reviews": _INT, "figures": {"type": "object"}}}},
         },
     }
 
@@ -163,10 +171,18 @@ def _check_values(data: dict, report_schema: dict) -> list[str]:
             when(a, "updated_at", f"{where}.answers[{j}]")
             if a["drill_id"] not in r["drill_ids"]:
                 problems.append(f"{where}.answers[{j}].drill_id: {a['drill_id']} is not one of the round's drills")
+        for j, p in enumerate(r.get("predictions", [])):
+            if p["drill_id"] not in r["drill_ids"]:
+                problems.append(f"{where}.predictions[{j}].drill_id: {p['drill_id']} is not one of the round's drills")
         if r["status"] == "finished" and r.get("report") is None:
             problems.append(f"{where}.report: a finished round needs its report")
         if r.get("report") is not None:
             problems += [f"{where}.report{'.' if path else ''}{schema.format_path(path) if path else ''}: {message}"
                          for path, message in schema.validate(r["report"], report_schema)]
+    for i, f in enumerate(data.get("fits", [])):
+        when(f, "fitted_at", f"fits[{i}]")
+        why = sched.check_parameters(f["parameters"]) if f["parameters"] is not None else None
+        if why:
+            problems.append(f"fits[{i}].parameters: {why}")
     return problems
 

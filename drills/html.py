@@ -217,5 +217,52 @@ def stats_page(s: dict) -> str:
             f"<h2>Due in the next 14 days</h2>"
             f"{bar_chart([(d['date'][5:], d['due']) for d in s['forecast']])}"
             f"{table(s['topics'], 'topic')}{table(s['tags'][:25], 'tag')}"
-            f"<h2>Leeches</h2>{'<ul>' + leeches + '</ul>' if leeches else '<p>None.</p>'}")
+            f"<h2>Leeches</h2>{'<ul>' + leeches + '</ul>' if leeches else '<p>None.</p>'}"
+            f"{_readiness(s.get('readiness'))}{_calibration(s.get('calibration'))}")
     return page("drill stats", body)
+
+
+def recall_chart(rows: list[tuple[str, float, float]], desired: float, width: int = 640) -> str:
+    """Recall on the interview day per topic: a bar keeping to the schedule, a thin one for
+    stopping now, and a line at the desired retention."""
+    if not rows:
+        return ""
+    left, pad, row = 130, 40, 26
+    w = width - left - pad
+    height = row * len(rows) + 20
+    bars = "".join(
+        f'<text x="{left - 8}" y="{i * row + 17}" font-size="12" text-anchor="end" fill="#1d2330">'
+        f'{escape(name)}</text>'
+        f'<rect x="{left}" y="{i * row + 4}" width="{w * planned:.1f}" height="16" fill="#3056d3" rx="2">'
+        f'<title>{escape(name)}: {planned:.0%} on the day</title></rect>'
+        f'<rect x="{left}" y="{i * row + 16}" width="{w * stopped:.1f}" height="4" fill="#b54708">'
+        f'<title>{escape(name)}: {stopped:.0%} if you stop now</title></rect>'
+        f'<text x="{left + w * planned + 4:.1f}" y="{i * row + 17}" font-size="11" fill="#1d2330">'
+        f'{planned:.0%}</text>'
+        for i, (name, planned, stopped) in enumerate(rows))
+    goal = (f'<line x1="{left + w * desired:.1f}" x2="{left + w * desired:.1f}" y1="0" y2="{height - 16}" '
+            f'stroke="#1a7f37" stroke-dasharray="4 3"/><text x="{left + w * desired:.1f}" y="{height - 4}" '
+            f'font-size="10" text-anchor="middle" fill="#1a7f37">desired {desired:.0%}</text>')
+    return _svg(width, height, "recall on the interview day per topic", bars + goal)
+
+
+def _readiness(r: dict | None) -> str:
+    if r is None:
+        return ("<h2>Recall on the interview day</h2><p class=\"muted\">Set an interview date with "
+                "<code>drill config interview-date YYYY-MM-DD</code> to see it per topic.</p>")
+    chart = recall_chart([(t["name"], t["recall"], t["recall_if_stopped"]) for t in r["topics"]], r["desired"])
+    return (f"<h2>Recall on the interview day</h2><p>{escape(r['interview'])}, "
+            f"{plural(r['days_left'], 'day')} to go: <strong>{r['recall']:.0%}</strong> keeping to the schedule "
+            f"({r['minutes_per_day']:.0f} min/day), {r['recall_if_stopped']:.0%} if you stop now. Thin bars: "
+            f"stopping now. Unseen drills count as not known.</p>{chart}")
+
+
+def _calibration(c: dict | None) -> str:
+    if c is None:
+        return ""
+    rows = "".join(f"<tr><td>{b['low']:.0%}-{b['high']:.0%}</td><td>{b['drills']}</td><td>{b['predicted']:.0%}</td>"
+                   f"<td>{b['actual']:.0%}</td></tr>" for b in c["bins"])
+    return (f"<h2>Forecast against mock rounds</h2><p>{plural(c['drills'], 'drill')}: predicted recall "
+            f"{c['predicted']:.0%}, answered correctly {c['actual']:.0%}; Brier score {c['brier']:.3f} "
+            "(0 is perfect).</p>"
+            + _table("<tr><th>forecast</th><th>drills</th><th>predicted</th><th>correct</th></tr>", rows))

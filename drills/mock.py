@@ -288,7 +288,10 @@ def finish(questions: Mapping[str, Question], store: Store, settings: sched.Sett
 
     A round quit early reports only the drills answered: the others are named, not counted
     as missed and not revealed."""
+    from drills.forecast import predicted_recall
+
     row = store.round(round_id)
+    forecast = predicted_recall(store, [d for d in row["drill_ids"] if d in questions], settings, now)
     results = []
     reviews = []
     untouched = []
@@ -311,7 +314,8 @@ def finish(questions: Mapping[str, Question], store: Store, settings: sched.Sett
                                given["answer"], "mock", q.content_hash),
                         partial(sched.review, drill_id=drill_id, rating=rating, now=now, settings=settings)))
     report = build_report(row, results, store.rounds(), untouched)
-    store.finish_round(round_id, iso(now), report, reviews)
+    predictions = {q.id: (forecast[q.id], verdict is not None and verdict.correct) for q, verdict, _, _ in results}
+    store.finish_round(round_id, iso(now), report, reviews, predictions)
     return report
 
 

@@ -647,3 +647,106 @@ def stats(out: Any, s: dict) -> None:
     if s["leeches"]:
         out.print()
         line(out, ("Leeches", "bold"), " (failed 8 times or more): " + ", ".join(x["id"] for x in s["leeches"]))
+    _readiness(out, s.get("readiness"))
+    _calibration(out, s.get("calibration"))
+
+
+def _readiness(out: Any, r: dict | None) -> None:
+    out.print()
+    if r is None:
+        out.print(plain("Recall on the interview day: set a date with `drill config interview-date YYYY-MM-DD`.",
+                        "dim"))
+        return
+    out.print(plain(f"Recall on the interview day ({r['interview']}, {plural(r['days_left'], 'day')} to go): "
+                    f"{r['recall']:.0%} keeping to the schedule, {r['recall_if_stopped']:.0%} if you stop now",
+                    "bold"))
+    width = max((len(t["name"]) for t in r["topics"]), default=0)
+    for t in r["topics"]:
+        line(out, f"  {t['name']:<{width}}  ", (f"{_bar(t['recall']):<20}", "green"),
+             f" {t['recall']:.0%}", (f"  (stop now: {t['recall_if_stopped']:.0%}, seen {t['seen']}/{t['drills']})",
+                                     "dim"))
+
+
+def _calibration(out: Any, c: dict | None) -> None:
+    if c is None:
+        return
+    out.print()
+    out.print(plain(f"Forecast against mock rounds ({plural(c['drills'], 'drill')}): predicted recall "
+                    f"{c['predicted']:.0%}, answered correctly {c['actual']:.0%} (Brier score {c['brier']:.3f}, "
+                    "0 is perfect)", "bold"))
+    for b in c["bins"]:
+        out.print(plain(f"  forecast {b['low']:.0%}-{b['high']:.0%}: {plural(b['drills'], 'drill')}, "
+                        f"predicted {b['predicted']:.0%}, correct {b['actual']:.0%}"))
+
+
+def _bar(share: float, width: int = 20) -> str:
+    return "█" * round(width * max(0.0, min(1.0, share)))
+
+
+def fit_report(out: Any, fit: Any, settings: Any) -> None:
+    """`drill optimize`: the parameters in use against the fitted ones, on reviews neither was fitted to."""
+    from rich.table import Table
+
+    in_use = f"in use ({'fitted ' + settings.fitted_at[:10] if settings.parameters else 'defaults'})"
+    out.print(plain(f"Fitted to {plural(fit.reviews, 'review')}; measured on the latest {plural(fit.tested, 'one')} "
+                    "after fitting on the reviews before them (lower is better):"))
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for col in ("parameters", "log loss", "RMSE"):
+        table.add_column(col, justify="left" if col == "parameters" else "right")
+    table.add_row(plain(in_use), f"{fit.current.log_loss:.4f}", f"{fit.current.rmse:.2%}")
+    table.add_row("fitted", f"{fit.fitted.log_loss:.4f}", f"{fit.fitted.rmse:.2%}")
+    out.print(table)
+
+
+def retention_curve(out: Any, points: list, settings: Any) -> None:
+    """`drill optimize --retention`: the workload at each desired retention, not one 'best' number."""
+    from rich.table import Table
+
+    until = (f"the interview on {settings.interview_date}" if settings.interview_date
+             else "a year ahead (no interview date)")
+    which = "fitted" if settings.parameters else "default"
+    out.print(plain(f"Minutes a day for your bank up to {until}, simulated with your {which} parameters and "
+                    "answer times:"))
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    recall = "recall on the day" if settings.interview_date else "mean recall"
+    for col in ("desired retention", "min/day", "", recall):
+        table.add_column(col, justify="right" if col != "" else "left")
+    most = max((p.minutes_per_day for p in points), default=0) or 1
+    for p in points:
+        mark = " ← now" if p.retention == settings.desired_retention else ""
+        table.add_row(f"{p.retention:.0%}{mark}", f"{p.minutes_per_day:.1f}", _bar(p.minutes_per_day / most),
+                      f"{p.recall:.0%}")
+    out.print(table)
+    out.print(plain("Change it with `drill config desired-retention 85%`.", "dim"))
+
+
+def plan(out: Any, p: Any) -> None:
+    """`drill plan`: recall on the interview day, the time it takes, what to leave out."""
+    from rich.table import Table
+
+    out.print(plain(f"Interview on {p.interview}: {plural(p.days_left, 'day')} to go.", "bold"))
+    verdict_ = "reaches" if p.reached else "is short of"
+    out.print(plain(f"Recall on the day: {p.recall:.0%} keeping to the schedule ({verdict_} the desired "
+                    f"{p.desired:.0%}); {p.recall_if_stopped:.0%} if you stop now. Unseen drills count as not known."))
+    lately = f"; lately {p.pace:.0f} min/day" if p.pace is not None else "; no practice in the last week"
+    out.print(plain(f"Time: {p.minutes_per_day:.0f} min/day at your measured answer times{lately}."))
+    for kind, groups in (("topic", p.topics), ("tag (weakest 15)", p.tags[:15])):
+        table = Table(box=None, header_style="bold", pad_edge=False, title=f"by {kind}", title_justify="left")
+        for col in (kind.split()[0], "drills", "seen", "if stopped", "on the day", "", "min/day"):
+            table.add_column(col, justify="left" if col in ("", "topic", "tag") else "right")
+        for g in groups:
+            table.add_row(plain(g.name), str(g.drills), str(g.seen), f"{g.recall_if_stopped:.0%}",
+                          f"{g.recall:.0%}", _bar(g.recall, 10), f"{g.minutes_per_day:.1f}")
+        out.print()
+        out.print(table)
+    if p.drop and p.after_drop:
+        recall, minutes = p.after_drop
+        kept = " ".join(g.name for g in p.topics if g.name not in p.drop)
+        out.print()
+        out.print(plain(f"Short of time: at {p.budget:.0f} min/day, leave out {', '.join(p.drop)}: recall on the "
+                        f"day {recall:.0%} of the rest at {minutes:.0f} min/day. `drill config topics {kept}` "
+                        "keeps the rest."))
+    elif p.budget is not None and p.minutes_per_day > p.budget:
+        out.print()
+        out.print(plain(f"Short of time: the plan needs {p.minutes_per_day:.0f} min/day and you have "
+                        f"{p.budget:.0f}; there is one topic, so narrow it with --tag in `drill today`."))

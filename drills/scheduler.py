@@ -12,12 +12,14 @@ import math
 import re
 from dataclasses import dataclass
 
+from drills.days import MAX_INTERVAL_DAYS, day_start, drill_day  # noqa: F401  (days.py decides the drill day)
+from drills.days import interval_cap as _cap
+
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
 RATING_BY_NAME = {v: k for k, v in RATING_NAMES.items()}
 LEECH_THRESHOLD = 8
 MAX_NEW_PER_DAY = 60
-MAX_INTERVAL_DAYS = 36500
 
 
 @dataclass(frozen=True)
@@ -34,15 +36,21 @@ class Settings:
     topics: tuple[str, ...] = ()                      # the topics a person drills; () is all
     backups: int = 7                                  # daily copies of the progress store kept
     fuzz: bool = True
+    parameters: tuple[float, ...] | None = None       # fitted by `drill optimize`; None: fsrs's defaults
+    fitted_at: str | None = None
 
     KEYS = ("desired-retention", "learning-steps", "relearning-steps", "new-per-day", "reviews-per-day",
             "rollover-hour", "interview-date", "topics", "backups")
 
     @classmethod
-    def from_store(cls, raw: dict[str, str]) -> Settings:
+    def from_store(cls, raw: dict[str, str], fit: dict | None = None) -> Settings:
+        """From the settings table and the fit in use (`Store.fit()`)."""
         from drills.errors import DrillError
 
         kwargs: dict = {}
+        if fit is not None:
+            kwargs["parameters"] = tuple(float(w) for w in fit["parameters"])
+            kwargs["fitted_at"] = fit["fitted_at"]
         try:
             if "desired-retention" in raw:
                 kwargs["desired_retention"] = float(raw["desired-retention"])
@@ -132,6 +140,14 @@ def show_setting(key: str, settings: Settings) -> str:
     return "-" if value is None else str(value)
 
 
+def show_parameters(settings: Settings) -> str:
+    """Which FSRS parameters are in use and since when, with the values."""
+    if settings.parameters is None:
+        return "FSRS defaults (`drill optimize` fits them to your reviews)"
+    values = " ".join(f"{w:g}" for w in settings.parameters)
+    return f"fitted {settings.fitted_at[:10] if settings.fitted_at else '?'} by `drill optimize`: {values}"
+
+
 def _duration(seconds: int) -> str:
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds % size == 0:
@@ -187,37 +203,53 @@ def rating_for(outcome: str, elapsed_s: float, time_target: float, helped: int =
     return GOOD
 
 
-def day_start(now: dt.datetime, rollover_hour: int) -> dt.datetime:
-    """Start of the drill day holding `now`, in UTC: local midnight shifted to the rollover hour."""
-    local = now.astimezone()
-    day = local.date() - dt.timedelta(days=1) if local.hour < rollover_hour else local.date()
-    start = dt.datetime.combine(day, dt.time(rollover_hour)).astimezone()  # local zone
-    return start.astimezone(dt.timezone.utc)
-
-
-def drill_day(now: dt.datetime, rollover_hour: int) -> dt.date:
-    """The day a moment belongs to for the schedule: local time, turning at the rollover hour."""
-    return (now.astimezone() - dt.timedelta(hours=rollover_hour)).date()
-
-
 def interval_cap(settings: Settings, now: dt.datetime) -> int:
-    """The longest interval in days a review at `now` may give: with an interview date, every
-    drill started comes back before the interview."""
-    if not settings.interview_date:
-        return MAX_INTERVAL_DAYS
-    return max(1, (settings.interview_date - drill_day(now, settings.rollover_hour)).days - 1)
+    """The longest interval in days a review at `now` may give (days.py decides)."""
+    return _cap(now, settings.rollover_hour, settings.interview_date)
 
 
 def _scheduler(settings: Settings, maximum: int = 0):
     from fsrs import Scheduler
+    from fsrs.scheduler import DEFAULT_PARAMETERS
 
     return Scheduler(
+        parameters=settings.parameters or DEFAULT_PARAMETERS,
         desired_retention=settings.desired_retention,
         learning_steps=tuple(dt.timedelta(seconds=s) for s in settings.learning_steps),
         relearning_steps=tuple(dt.timedelta(seconds=s) for s in settings.relearning_steps),
         maximum_interval=maximum or MAX_INTERVAL_DAYS,
         enable_fuzzing=settings.fuzz,
     )
+
+
+def default_parameters() -> tuple[float, ...]:
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    return tuple(DEFAULT_PARAMETERS)
+
+
+def within_bounds(values: list[float] | tuple[float, ...]) -> tuple[float, ...]:
+    """Parameters brought inside the bounds the scheduler accepts (a fit may land a hair outside)."""
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    return tuple(min(max(float(w), low), high)
+                 for w, low, high in zip(values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True))
+
+
+def check_parameters(values: object) -> str | None:
+    """What is wrong with parameters read from outside (an import), or None."""
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    if (not isinstance(values, list) or len(values) != len(DEFAULT_PARAMETERS)
+            or not all(isinstance(w, (int, float)) and not isinstance(w, bool) for w in values)):
+        return f"must be a list of {len(DEFAULT_PARAMETERS)} numbers"
+    if within_bounds(values) != tuple(float(w) for w in values):
+        return "are outside the bounds the scheduler accepts"
+    return None
+
+
+def parameters_in_use(settings: Settings) -> tuple[float, ...]:
+    return settings.parameters or default_parameters()
 
 
 def card_id(drill_id: str) -> int:

@@ -421,14 +421,16 @@ def sql_tables(cache: Path | None) -> Callable[..., list]:
 
 def streak(store: Store, settings: sched.Settings, now: dt.datetime) -> int:
     """Consecutive drill days with at least one review, ending today (or yesterday)."""
-    shift = f"-{settings.rollover_hour} hours"
-    days = {dt.date.fromisoformat(d) for (d,) in store.db.execute(
-        "SELECT DISTINCT date(reviewed_at, 'localtime', ?) FROM reviews", (shift,))}
+    from drills.days import bounds
+
+    def practised(day: dt.date) -> bool:
+        return store.counts_between(bounds(day, 1, settings.rollover_hour))[0] > 0
+
     day = drill_day(now, settings.rollover_hour)
-    if day not in days:
+    if not practised(day):
         day -= dt.timedelta(days=1)
     n = 0
-    while day in days:
+    while practised(day):
         n += 1
         day -= dt.timedelta(days=1)
     return n

@@ -8,9 +8,10 @@ import statistics
 from collections import defaultdict
 from collections.abc import Mapping
 
+from drills import days
 from drills import scheduler as sched
 from drills.model import Question
-from drills.scheduler import day_start, drill_day
+from drills.scheduler import drill_day
 from drills.session import forecast, iso, streak
 from drills.store import Store
 
@@ -24,16 +25,11 @@ def compute(questions: Mapping[str, Question], store: Store, settings: sched.Set
     total = store.review_count()
     if total == 0:
         return {"empty": True, "reviews": 0}
-    shift = f"-{settings.rollover_hour} hours"
     today = drill_day(now, settings.rollover_hour)
     first = today - dt.timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))
-    since = iso(day_start(now, settings.rollover_hour) - dt.timedelta(days=(today - first).days + 1))
-    per_day = {d: n for d, n in store.db.execute(
-        "SELECT date(reviewed_at, 'localtime', ?) AS d, count(*) FROM reviews WHERE reviewed_at >= ? GROUP BY d",
-        (shift, since)) if d >= first.isoformat()}
-    heatmap = [{"date": (first + dt.timedelta(days=i)).isoformat(),
-                "reviews": per_day.get((first + dt.timedelta(days=i)).isoformat(), 0)}
-               for i in range((today - first).days + 1)]
+    span = (today - first).days + 1
+    counts = store.counts_between(days.bounds(first, span, settings.rollover_hour))
+    heatmap = [{"date": (first + dt.timedelta(days=i)).isoformat(), "reviews": counts[i]} for i in range(span)]
     top = max(d["reviews"] for d in heatmap) or 1
     for d in heatmap:  # 0 for none, then 1 to 4 by the share of the busiest day
         d["level"] = 0 if d["reviews"] == 0 else 1 + min(3, int(4 * d["reviews"] / (top + 1)))
@@ -99,7 +95,36 @@ def compute(questions: Mapping[str, Question], store: Store, settings: sched.Set
         "topics": tables["topic"],
         "tags": tables["tag"],
         "leeches": leeches,
+        "readiness": readiness(questions, store, settings, now),
+        "calibration": calibration(store),
     }
+
+
+def readiness(questions: Mapping[str, Question], store: Store, settings: sched.Settings,
+              now: dt.datetime) -> dict | None:
+    """The forecast for the interview day per topic, or None without an interview date to come."""
+    from drills import forecast
+    from drills.errors import DrillError
+
+    try:
+        p = forecast.plan(questions, store, settings, now)
+    except DrillError:
+        return None
+    return {"interview": p.interview.isoformat(), "days_left": p.days_left, "desired": p.desired,
+            "recall": round(p.recall, 3), "recall_if_stopped": round(p.recall_if_stopped, 3),
+            "minutes_per_day": round(p.minutes_per_day, 1),
+            "topics": [{"name": g.name, "drills": g.drills, "seen": g.seen, "recall": round(g.recall, 3),
+                        "recall_if_stopped": round(g.recall_if_stopped, 3)} for g in p.topics]}
+
+
+def calibration(store: Store) -> dict | None:
+    """How the recall forecast for mock-round drills has matched their verdicts."""
+    from dataclasses import asdict
+
+    from drills.forecast import calibration as measure
+
+    found = measure(store.predictions())
+    return None if found is None else asdict(found)
 
 
 def to_json(figures: dict) -> str:

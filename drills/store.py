@@ -15,12 +15,13 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from drills.errors import DrillError, StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 Schedule = Callable[[dict | None], dict | None]  # the card after a review, given the card before
 DB_NAME = "progress.sqlite3"
 
@@ -74,6 +75,23 @@ MIGRATIONS: dict[int, str] = {
         updated_at TEXT NOT NULL,
         PRIMARY KEY (round_id, drill_id)
     );
+    """,
+    3: """
+    CREATE TABLE fits (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        fitted_at TEXT NOT NULL,       -- UTC ISO 8601
+        parameters TEXT,               -- JSON list of the FSRS parameters now in use; NULL: the defaults
+        reviews INTEGER NOT NULL,      -- reviews the fit learned from
+        figures TEXT NOT NULL          -- JSON: log loss and RMSE, before and after, on the held-out reviews
+    );
+    CREATE TABLE mock_predictions (
+        round_id INTEGER NOT NULL REFERENCES mock_rounds (id),
+        drill_id TEXT NOT NULL,
+        predicted REAL NOT NULL,       -- recall the forecast gave the drill when the round was judged
+        correct INTEGER NOT NULL,      -- 1 when the answer was judged correct
+        PRIMARY KEY (round_id, drill_id)
+    );
+    CREATE INDEX reviews_answers ON reviews (drill_id, rating, elapsed_ms);  -- answer times for `drill plan`
     """,
 }
 
@@ -341,6 +359,11 @@ class Store:
             args.append(mode)
         return [Review(*row) for row in self.db.execute(sql + " ORDER BY id", args)]
 
+    def counts_between(self, bounds: list[str]) -> list[int]:
+        """Reviews from each bound (UTC text) to the next: one index range each."""
+        return [self.db.execute("SELECT count(*) FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?",
+                                (a, b)).fetchone()[0] for a, b in pairwise(bounds)]
+
     def review_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM reviews").fetchone()[0]
 
@@ -429,6 +452,9 @@ class Store:
             "settings": self.settings(),
             "mock_rounds": [self._round_export(round_id) for (round_id,) in
                             self.db.execute("SELECT id FROM mock_rounds ORDER BY id").fetchall()],
+            "fits": [{"fitted_at": f, "parameters": json.loads(p) if p else None, "reviews": n,
+                      "figures": json.loads(g)} for f, p, n, g in
+                     self.db.execute("SELECT fitted_at, parameters, reviews, figures FROM fits ORDER BY id")],
         }
 
     def _round_export(self, round_id: int) -> dict[str, Any]:
@@ -436,13 +462,16 @@ class Store:
         answers = [{"drill_id": d, "answer": a, "seconds": s, "hints": h, "updated_at": u} for d, a, s, h, u in
                    self.db.execute("SELECT drill_id, answer, seconds, hints, updated_at FROM mock_answers "
                                    "WHERE round_id = ? ORDER BY updated_at, drill_id", (round_id,))]
+        predictions = [{"drill_id": d, "predicted": p, "correct": bool(c)} for d, p, c in self.db.execute(
+            "SELECT drill_id, predicted, correct FROM mock_predictions WHERE round_id = ? ORDER BY drill_id",
+            (round_id,))]
         return {**{k: row[k] for k in ("started_at", "minutes", "drill_ids", "options", "used_s", "status",
-                                       "finished_at", "report")}, "answers": answers}
+                                       "finished_at", "report")}, "answers": answers, "predictions": predictions}
 
-    def import_(self, data: Any) -> tuple[int, int, int]:
+    def import_(self, data: Any, cap: Callable[[dict], dict] | None = None) -> tuple[int, int, int]:
         """Merge an export, checked in full first, in one transaction: reviews by uid (never twice),
-        cards where the import is newer, mock rounds not already here. Returns (reviews added,
-        cards updated, rounds added)."""
+        cards where the import is newer (each through `cap`, which keeps the interval cap), mock
+        rounds not already here. Returns (reviews added, cards updated, rounds added)."""
         from drills.exports import check
 
         data = check(data)
@@ -459,7 +488,7 @@ class Store:
             for c in data.get("cards", []):
                 row = db.execute("SELECT updated_at FROM cards WHERE drill_id = ?", (c["drill_id"],)).fetchone()
                 if row is None or row[0] < c["updated_at"]:
-                    self._put_card(db, c["drill_id"], c["card"], c["updated_at"])
+                    self._put_card(db, c["drill_id"], cap(c["card"]) if cap else c["card"], c["updated_at"])
                     updated += 1
             for s in data.get("suspended", []):
                 db.execute("INSERT OR IGNORE INTO suspended VALUES (?, ?)", (s["drill_id"], s["since"]))
@@ -467,6 +496,11 @@ class Store:
                 db.execute("INSERT OR IGNORE INTO settings VALUES (?, ?)", (key, str(value)))
             for r in data.get("mock_rounds", []):
                 rounds += self._import_round(db, r)
+            for f in data.get("fits", []):
+                if not db.execute("SELECT 1 FROM fits WHERE fitted_at = ?", (f["fitted_at"],)).fetchone():
+                    db.execute("INSERT INTO fits (fitted_at, parameters, reviews, figures) VALUES (?, ?, ?, ?)",
+                               (f["fitted_at"], json.dumps(f["parameters"]) if f["parameters"] is not None else None,
+                                f["reviews"], json.dumps(f["figures"])))
         return added, updated, rounds
 
     @staticmethod
@@ -487,6 +521,9 @@ class Store:
         for a in r["answers"]:
             db.execute("INSERT OR REPLACE INTO mock_answers VALUES (?, ?, ?, ?, ?, ?)",
                        (round_id, a["drill_id"], a["answer"], a["seconds"], a.get("hints", 0), a["updated_at"]))
+        for p in r.get("predictions", []):
+            db.execute("INSERT OR REPLACE INTO mock_predictions VALUES (?, ?, ?, ?)",
+                       (round_id, p["drill_id"], p["predicted"], int(p["correct"])))
         return True
 
     # mock rounds
@@ -533,10 +570,15 @@ class Store:
                 for i, s, m, st, r in rows]
 
     def finish_round(self, round_id: int, finished_at: str, report: dict,
-                     reviews: list[tuple[Review, Schedule]]) -> None:
-        """Close a round: its report and the mock-mode reviews of its answers, each card read and
-        scheduled inside the transaction; all or nothing."""
+                     reviews: list[tuple[Review, Schedule]],
+                     predictions: dict[str, tuple[float, bool]] | None = None) -> None:
+        """Close a round: its report, the mock-mode reviews of its answers (each card read and
+        scheduled inside the transaction) and the recall the forecast gave each drill beside its
+        outcome; all or nothing."""
         with self.transaction() as db:
+            for drill_id, (predicted, correct) in (predictions or {}).items():
+                db.execute("INSERT OR REPLACE INTO mock_predictions VALUES (?, ?, ?, ?)",
+                           (round_id, drill_id, predicted, int(correct)))
             for review, schedule in reviews:
                 before = self._card(db, review.drill_id)
                 self._insert_review(db, review, before)
@@ -545,6 +587,28 @@ class Store:
                     self._put_card(db, review.drill_id, after, review.reviewed_at)
             db.execute("UPDATE mock_rounds SET status = 'finished', finished_at = ?, report = ? WHERE id = ?",
                        (finished_at, json.dumps(report), round_id))
+
+    # fitted parameters
+    def save_fit(self, fitted_at: str, parameters: list[float] | None, reviews: int, figures: dict) -> None:
+        """Put parameters in use (None: back to the defaults); earlier fits stay as history."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO fits (fitted_at, parameters, reviews, figures) VALUES (?, ?, ?, ?)",
+                       (fitted_at, json.dumps(parameters) if parameters is not None else None, reviews,
+                        json.dumps(figures)))
+
+    def fit(self) -> dict | None:
+        """The fit in use: {'fitted_at', 'parameters', 'reviews', 'figures'}, or None for the defaults."""
+        row = self.db.execute("SELECT fitted_at, parameters, reviews, figures FROM fits "
+                              "ORDER BY fitted_at DESC, id DESC LIMIT 1").fetchone()
+        if row is None or row[1] is None:
+            return None
+        return {"fitted_at": row[0], "parameters": json.loads(row[1]), "reviews": row[2],
+                "figures": json.loads(row[3])}
+
+    # forecasts checked against mock rounds
+    def predictions(self) -> list[tuple[float, int]]:
+        """(predicted recall, 1 when correct) for every drill of every judged mock round."""
+        return list(self.db.execute("SELECT predicted, correct FROM mock_predictions ORDER BY round_id, drill_id"))
 
     def integrity(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]

@@ -58,7 +58,8 @@ def demo_pages(home: Path) -> dict[str, str]:
         round_id = store.start_round(now.isoformat(), 10, plan, {"feedback": "end"})
         report = MockRound(questions, store, PlainUI(io.StringIO(script), console=_quiet()), settings,
                            round_id).run()
-    return {"mock": mock_page(report), "stats": stats_page(compute(questions, store, settings, now))}
+    interview = sched.Settings(fuzz=False, interview_date=now.date() + dt.timedelta(days=14))  # the forecast chart
+    return {"mock": mock_page(report), "stats": stats_page(compute(questions, store, interview, now))}
 
 
 def _quiet():

@@ -74,3 +74,15 @@ def test_a_changed_rating_comes_back_before_the_interview(tmp_path, fixture_ques
     Session(fixture_questions, store, ui, settings).run(Queue([], ["probability/two-dice-seven"]))
     assert store.reviews()[0].rating == sched.EASY
     assert before_the_interview(store, "probability/two-dice-seven", settings.interview_date)
+
+
+def test_an_imported_card_comes_back_before_the_interview(tmp_path):
+    source = tmp_path / "laptop"
+    drill(source, "today", input=answers("x", "easy", "1/6", ":quit"))  # Easy: 8 days, no interview there
+    assert drill(source, "export", str(tmp_path / "progress.json")).exit_code == 0
+    home = tmp_path / "desktop"
+    interview = interview_in(home, 4)
+    result = drill(home, "import", str(tmp_path / "progress.json"))
+    assert result.exit_code == 0, result.output
+    assert before_the_interview(Store(home), "probability/two-dice-seven", interview)
+    assert last_day_of(Store(source), "probability/two-dice-seven") > interview  # the export itself is untouched

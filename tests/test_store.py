@@ -59,7 +59,7 @@ def test_a_newer_store_is_refused_untouched(tmp_path):
     with sqlite3.connect(path) as db:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     before = path.read_bytes()
-    with pytest.raises(DrillError, match=r"written by a newer drill \(schema 3, this drill knows 2\); upgrade"):
+    with pytest.raises(DrillError, match=r"written by a newer drill \(schema 4, this drill knows 3\); upgrade"):
         Store(tmp_path)
     assert path.read_bytes() == before
 
