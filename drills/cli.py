@@ -198,15 +198,18 @@ def check(obj: Ctx, question: str, answer_file, as_json: bool) -> None:
 @click.option("--base", metavar="REF", help="Git ref to compare with for --changed (default: main).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: the number of CPUs).")
 @click.option("--mutants", is_flag=True, help="Also judge mutants of each reference; a survivor is a problem.")
+@click.option("--fresh", is_flag=True, help="Prove every drill again, also those proved before and unchanged.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 def validate(obj: Ctx, paths: tuple[Path, ...], changed: bool, base: str | None, jobs: int | None,
-             mutants: bool, as_json: bool) -> None:
+             mutants: bool, fresh: bool, as_json: bool) -> None:
     """Prove drills: schema, unique ids, reference correct, wrong answers rejected.
 
     PATHS default to every bank in use. One line per problem as path:line: message;
     near-duplicate drills are reported as warnings. With --mutants, each surviving mutant
     is listed with its diff and data that kills it, and the mutation score per kind printed.
+    A drill proved before, unchanged since and with the same drill code, is not judged
+    again (--fresh judges everything).
     """
     from drills import render
     from drills.validate import drill_paths, validate_paths
@@ -228,7 +231,7 @@ def validate(obj: Ctx, paths: tuple[Path, ...], changed: bool, base: str | None,
     import os
 
     report = validate_paths(paths or banks, context=banks, jobs=jobs or min(4, os.cpu_count() or 1),
-                            mutants=mutants)
+                            mutants=mutants, reuse=not fresh)
     render.report(report, as_json)
     sys.exit(0 if report.ok else 1)
 

@@ -6,7 +6,7 @@ import difflib
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache, partial
 from pathlib import Path
 
@@ -64,10 +64,12 @@ class Checked:
 
 
 def validate_paths(paths: Iterable[Path], context: Iterable[Path] = (), jobs: int = 1,
-                   mutants: bool = False) -> Report:
+                   mutants: bool = False, reuse: bool = False) -> Report:
     """Validate the drills under `paths`; ids are also checked for clashes with `context` banks.
 
-    With `mutants`, every drill's mutants are judged too: a survivor is a problem."""
+    With `mutants`, every drill's mutants are judged too: a survivor is a problem. With
+    `reuse`, a drill this home already proved, unchanged since and with the same code, is
+    not judged again (see drills/proofs.py); the checks of the bank as a whole always run."""
     start = time.perf_counter()
     paths = [Path(p) for p in paths]
     report = Report()
@@ -83,6 +85,12 @@ def validate_paths(paths: Iterable[Path], context: Iterable[Path] = (), jobs: in
                 report.problems.append(Problem(str(q.path), q.line_of("id"),
                                                f"duplicate id '{q.id}', also used by {known[q.id].path}", q.id))
         everyone = {**known, **everyone}
+    proofs = None
+    if reuse:
+        from drills.proofs import Proofs
+
+        proofs = Proofs()
+    remembered: list[tuple[str, tuple[int, int, int]]] = []
     to_judge = []
     for q in bank.questions.values():
         report.checked += 1
@@ -92,22 +100,51 @@ def validate_paths(paths: Iterable[Path], context: Iterable[Path] = (), jobs: in
             report.problems.append(Problem(str(q.path), left[0], "a TODO from the template is still here; "
                                            "replace it with the drill's own text", q.id))
             continue
+        entry = proofs.get(q, mutants) if proofs else None
+        if entry is not None:
+            report.warnings += [Problem(**w) for w in entry.get("warnings") or [] if isinstance(w, dict)]
+            if mutants and (found := _counts(entry["mutants"])) is not None:
+                remembered.append((q.kind, found))
+            continue
         to_judge.append(q)
     judged = []
-    for checked in _judged(to_judge, jobs, mutants):
+    for q, checked in zip(to_judge, _judged(to_judge, jobs, mutants), strict=True):
         report.problems += checked.problems
         report.warnings += checked.warnings
         if checked.mutants is not None:
             judged.append(checked.mutants)
+        if proofs is not None and not checked.problems:
+            proofs.put(q, [asdict(w) for w in checked.warnings], _mutant_counts(checked.mutants, mutants))
+    if proofs is not None:
+        proofs.save()
     if mutants:
-        from drills.mutants import scores
+        from drills.mutants import Score, scores
 
         report.mutation = scores(judged)
+        for kind, (killed, equivalent, total) in remembered:
+            s = report.mutation.setdefault(kind, Score())
+            s.killed, s.equivalent, s.total = s.killed + killed, s.equivalent + equivalent, s.total + total
+        report.mutation = dict(sorted(report.mutation.items()))
     for match in near_duplicates(bank.questions.values(), everyone.values()):
         q = match.question
         report.warnings.append(Problem(str(q.path), q.line_of(match.field), match.message(), q.id))
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _mutant_counts(result: DrillMutants | None, asked: bool) -> dict | None:
+    """What a pass proved of the mutants: None when they were not asked for; none to judge
+    (a recall card) is a proof too."""
+    if result is None:
+        return {"killed": 0, "equivalent": 0, "total": 0} if asked else None
+    return {"killed": sum(j.killed for j in result.judged), "equivalent": len(result.equivalent),
+            "total": len(result.judged)}
+
+
+def _counts(value: object) -> tuple[int, int, int] | None:
+    from drills.proofs import counts
+
+    return counts(value)
 
 
 def drill_paths(files: Iterable[Path], banks: Iterable[Path]) -> list[Path]:

@@ -236,3 +236,44 @@ def test_killing_validate_leaves_no_worker_behind(tmp_path, sig):
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, f"{len(left)} of {len(tree)} processes outlived validate"
+
+
+def test_a_drill_proved_before_and_unchanged_is_not_judged_again(fixture_bank, tmp_path, monkeypatch):
+    from drills import validate
+
+    bank = tmp_path / "bank"
+    shutil.copytree(fixture_bank, bank)
+    judged: list[str] = []
+    real = validate.check_question
+
+    def counting(q, mutants=False):
+        judged.append(q.id)
+        return real(q, mutants)
+
+    monkeypatch.setattr(validate, "check_question", counting)
+
+    def run(*args: str) -> list[str]:
+        judged.clear()
+        result = CliRunner().invoke(cli, ["--no-builtin", "--bank", str(bank), "validate", *args])
+        assert result.output.rstrip().endswith(": ok"), result.output
+        return sorted(judged)
+
+    everything = run()
+    assert len(everything) == 4
+    assert run() == []                               # nothing changed: nothing judged
+    top = bank / "sql" / "top-earner.yaml"
+    top.write_text(top.read_text() + "\n")           # one byte of one drill
+    assert run() == ["sql/top-earner"]
+    assert run("--mutants") == everything            # a mutants proof was never made
+    assert run("--mutants") == [] and run() == []    # and covers a plain proof
+    assert run("--fresh") == everything
+
+
+def test_a_drill_with_a_problem_is_judged_every_time(fixture_bank, tmp_path):
+    bank = tmp_path / "bank"
+    shutil.copytree(fixture_bank, bank)
+    seven = bank / "probability" / "two-dice-seven.yaml"
+    seven.write_text(seven.read_text().replace("answer: 1/11", "answer: 6/36"))
+    for _ in range(2):
+        result = CliRunner().invoke(cli, ["--no-builtin", "--bank", str(bank), "validate"])
+        assert result.exit_code == 1 and "wrong answer 1 is judged correct" in result.output
