@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 SESSION = (":run", ":tables", ":hint", ":skip", ":reveal", ":quit")
 MOCK = (":run", ":tables", ":skip", ":next", ":goto", ":quit", ":hint", ":reveal")
-ONE_LINE_KINDS = ("numeric",)  # Enter submits; other kinds take several lines and Esc Enter
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,9 @@ def submits_on_enter(text: str, current_line: str, kind: str, known: tuple[str, 
     entry = read(text, known)
     if entry.command is not None and current_line.strip() == text.rstrip().splitlines()[-1].strip():
         return True
-    return kind in ONE_LINE_KINDS and "\n" not in stripped
+    from drills import kinds
+
+    return kinds.get(kind).one_line and "\n" not in stripped
 
 
 def names(known: tuple[str, ...]) -> str:

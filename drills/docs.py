@@ -10,7 +10,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from drills.model import KINDS
+from drills.kinds import NAMES as KINDS
+from drills.kinds import all_kinds
 from drills.schema import load_schema
 
 
@@ -55,10 +56,10 @@ def bank_counts() -> str:
     qs = list(load_bank([bundled_bank()]).questions.values())
     c = counts(qs)
     window = sum(1 for q in qs if q.kind == "sql" and "window-functions" in q.tags)
-    kinds = {"sql": f"SQL ({window} on window functions)", "numeric": "probability and statistics",
-             "python": "algorithms in Python", "recall": "recall cards"}
+    titles = {k.name: k.title for k in all_kinds()}
+    titles["sql"] += f" ({window} on window functions)"
     rows = ["| drills | count |", "|---|---|"]
-    rows += [f"| {kinds[k]} | {c['kind'].get(k, 0)} |" for k in ("sql", "numeric", "python", "recall")]
+    rows += [f"| {titles[k]} | {c['kind'].get(k, 0)} |" for k in KINDS]
     rows += [f"| **all** | **{len(qs)}** |", "",
              "By topic: " + ", ".join(f"{t} {n}" for t, n in c["topic"].items()) + ". By difficulty: "
              + ", ".join(f"{d} {n}" for d, n in c["difficulty"].items()) + ". `drill list --json` gives the "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from drills import kinds
 from drills.render import plural
 
 STYLE = """
@@ -38,11 +39,10 @@ def code(text: str, kind: str) -> str:
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import get_lexer_by_name
 
-    from drills.render import CODE_LEXERS
-
-    if kind not in CODE_LEXERS:
+    lexer = kinds.with_lexer(kind)
+    if lexer is None:
         return f"<pre>{escape(text or '')}</pre>"
-    return highlight(text or "", get_lexer_by_name(CODE_LEXERS[kind]), HtmlFormatter(noclasses=True, nobackground=True))
+    return highlight(text or "", get_lexer_by_name(lexer), HtmlFormatter(noclasses=True, nobackground=True))
 
 
 def _table(head: str, rows: str) -> str:
@@ -166,7 +166,8 @@ def mock_page(r: dict) -> str:
         f'<p>{escape(d["message"])}</p>'
         + (f'<div class="label">Your answer</div>{code(d["answer"], d.get("kind", ""))}' if d.get("answer") else "")
         + '<div class="label">Reference</div>'
-        + (markdown(d["solution"]) if d.get("kind") == "recall" else code(d["solution"] or "", d.get("kind", "")))
+        + (markdown(d["solution"]) if kinds.prose_solution(d.get("kind", ""))
+           else code(d["solution"] or "", d.get("kind", "")))
         + f'<div class="label">Explanation</div>{markdown(d["explanation"] or "")}</div>'
         for d in r["drills"] if d["outcome"] != "correct")
     untouched = r.get("not_attempted") or []

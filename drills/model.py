@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-KINDS = ("sql", "python", "numeric", "recall")
 DIFFICULTIES = ("easy", "medium", "hard")
 OUTCOMES = ("correct", "wrong", "error", "timeout", "self_rated")  # self_rated: recall cards, never judged
 
@@ -58,6 +57,8 @@ class Question:
     tests: tuple[Mapping[str, Any], ...] = ()
     pure: bool = False
     unordered: bool = False
+    # pandas: the index is part of the answer
+    index: bool = False
     # where it came from: file, line of each top-level field, hash of the file's content
     path: Path | None = None
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)

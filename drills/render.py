@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from drills import kinds
 from drills.model import Question, Verdict
 
 MARKS = {"correct": ("✓", "green"), "wrong": ("✗", "red"), "error": ("!", "yellow"), "timeout": ("⏱", "yellow"),
@@ -247,10 +248,11 @@ def _question(out: Any, q: Question, tables: list | None, hints: bool, solution:
     out.print()
     out.print(markdown(q.prompt))
     _tables(out, tables, f"drill show {q.id} --rows all")
-    if q.kind == "python" and q.starter:
+    starter = kinds.of(q).starter(q)
+    if starter:
         out.print()
         out.print("[bold]Starter[/]")
-        out.print(code(q.starter, q.kind))
+        out.print(code(starter, q.kind))
     if hints:
         for i, text in enumerate(q.hints, 1):
             hint(out, i, text)
@@ -275,7 +277,6 @@ def markdown(text: str) -> Any:
     return Markdown(clean(text), hyperlinks=False, code_theme=CODE_THEME)
 
 
-CODE_LEXERS = {"sql": "sql", "python": "python"}  # the answer editor highlights with the same lexers
 CODE_THEME = "ansi_dark"  # the terminal's own colours, as the editor's
 
 
@@ -283,7 +284,7 @@ def code(text: str, kind: str) -> Any:
     """Code as the editor shows it: highlighted, wrapped between tokens, never cropped."""
     from rich.syntax import Syntax
 
-    lexer = CODE_LEXERS.get(kind)
+    lexer = kinds.with_lexer(kind)  # the answer editor highlights with the same lexer
     if lexer is None:
         return plain(text.rstrip())
     return Syntax(clean(text.rstrip()), lexer, theme=CODE_THEME, word_wrap=True, background_color="default")
@@ -292,8 +293,7 @@ def code(text: str, kind: str) -> Any:
 def reference(out: Any, kind: str, solution: str, title: str = "Reference") -> None:
     """A drill's reference answer: code highlighted, a model answer as Markdown."""
     out.print(plain(title, "bold"))
-    out.print(code(solution, kind) if kind in CODE_LEXERS else markdown(solution) if kind == "recall"
-              else plain(solution.rstrip()))
+    out.print(markdown(solution) if kinds.prose_solution(kind) else code(solution, kind))
 
 
 def explanation(out: Any, text: str, links: Iterable[str]) -> None:
@@ -350,17 +350,17 @@ def command_names(q: Question, known: tuple[str, ...]) -> str:
 
     mock = ":goto" in known
     wanted = [c for c in known if c != ":next"
-              and (c != ":run" or run.runnable(q)) and (c != ":tables" or q.kind == "sql")
+              and (c != ":run" or run.runnable(q)) and (c != ":tables" or kinds.of(q).has_tables)
               and not (mock and c in (":hint", ":reveal"))]
     return " ".join(f"{c} N" if c == ":goto" else c for c in wanted)
 
 
 def legend(out: Any, q: Question, known: tuple[str, ...]) -> None:
     """The keys and commands that work for this drill, under its prompt."""
-    from drills import commands, run
+    from drills import run
 
     names = command_names(q, known)
-    if q.kind in commands.ONE_LINE_KINDS:
+    if kinds.of(q).one_line:
         keys = "Enter submits"
     else:
         keys = "Esc Enter submits · " + ("Ctrl-R runs · " if run.runnable(q) else "") + \
@@ -497,7 +497,8 @@ def summary(out: Any, s: Any) -> None:
     out.print(f"streak: {plural(s.streak, 'day')} · due tomorrow: {s.due_tomorrow}")
     if s.stopped_early:
         resume = " `drill today` picks up where you left off." if s.mode == "today" else ""
-        out.print(plain(f"Stopped early; every answer so far is saved.{resume}", "dim"))
+        saved = "the last answer was NOT saved" if s.unsaved else "every answer so far is saved"
+        out.print(plain(f"Stopped early; {saved}.{resume}", "dim"))
 
 
 def clock(seconds: float) -> str:

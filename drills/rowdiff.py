@@ -64,16 +64,18 @@ def _side(data: dict) -> Side:
 
 
 def explain(question: Question, answer: str, verdict: Verdict) -> RowDiff | None:
-    """The aligned grids for a wrong SQL verdict about rows, or None."""
-    if question.kind != "sql" or verdict.outcome != "wrong" or "expected_rows" not in verdict.details:
+    """The aligned grids for a wrong verdict about rows, or None."""
+    if verdict.outcome != "wrong" or "expected_rows" not in verdict.details:
         return None
-    from drills.run import query
+    from drills import kinds
 
+    kind = kinds.of(question)
     dataset = int(verdict.details.get("dataset", 1)) - 1
-    expected, got = query(question, question.solution, dataset), query(question, answer, dataset)
-    if expected[0] != "ok" or got[0] != "ok":
+    expected = kind.result_rows(question, question.solution, dataset)
+    got = kind.result_rows(question, answer, dataset) if expected is not None else None
+    if expected is None or got is None:
         return None
-    return align(question, expected[1], expected[2], got[1], got[2])
+    return align(question, *expected, *got)
 
 
 def align(question: Question, exp_cols: list, exp_rows: list, got_cols: list, got_rows: list) -> RowDiff:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import reprlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,7 +19,6 @@ from drills.model import Question, Verdict
 
 EXAMPLES = 3          # visible examples of a Python drill: its first tests with literal `args`
 SHOW_ROWS = 50        # rows of a query's result shown by :run
-STATIC_ERRORS = ("Parser Error", "Catalog Error", "Binder Error")  # DuckDB's, before a query runs
 
 
 @dataclass
@@ -53,13 +51,16 @@ class CodeRun:
 
 
 def run(question: Question, text: str) -> QueryRun | CodeRun | None:
-    """Run `text` for a look, by the drill's kind; None when the kind has nothing to run."""
-    runner = RUNNERS.get(question.kind)
-    return runner(question, text) if runner else None
+    """Run `text` for a look, as the drill's kind does; None when the kind has nothing to run."""
+    from drills import kinds
+
+    return kinds.of(question).run(question, text)
 
 
 def runnable(question: Question) -> bool:
-    return question.kind in RUNNERS
+    from drills import kinds
+
+    return kinds.of(question).runnable
 
 
 def show_value(value: Any) -> str:
@@ -82,24 +83,9 @@ def query(question: Question, sql: str, dataset: int = 0) -> tuple:
     return sql_judge.run_query(question, dataset, sql)
 
 
-def run_sql(question: Question, text: str) -> QueryRun:
-    from drills.judge import sql as sql_judge
-
-    if not text.strip():
-        return QueryRun(error="Nothing to run: type a query above :run.")
-    reply = query(question, text)
-    status = reply[0]
-    if status.startswith("setup_"):
-        raise sql_judge.setup_problem(question, 0, reply)
-    if status == "timeout":
-        return QueryRun(error=f"The query ran longer than {question.time_limit:g} s and was stopped.")
-    if status == "memory":
-        return QueryRun(error=f"The query needed more memory than the {reply[1]} MB a query may use.")
-    if status != "ok":
-        return QueryRun(error=str(reply[1]))
-    _, columns, rows, truncated = reply[:4]
-    return QueryRun([name for name, _ in columns], [[show_value(v) for v in row] for row in rows[:SHOW_ROWS]],
-                    len(rows), truncated)
+def shown_rows(columns: list[str], rows: list, truncated: bool) -> QueryRun:
+    """A result as :run shows it: its first SHOW_ROWS rows as display strings."""
+    return QueryRun(columns, [[show_value(v) for v in row] for row in rows[:SHOW_ROWS]], len(rows), truncated)
 
 
 _repr = reprlib.Repr()
@@ -130,7 +116,7 @@ def run_python(question: Question, text: str) -> CodeRun:
     result = sandbox.run(text, question.function, wire, time_limit=question.time_limit)
     out = CodeRun(hidden=len(question.tests) - len(shown), output=result.output)
     problem = "The sandbox could not run this code; try again." if result.garbled or not result.layers \
-        else _load_problem(question, result)
+        else load_problem(question, result)
     if problem:
         out.error = problem
         return out
@@ -158,7 +144,7 @@ def run_python(question: Question, text: str) -> CodeRun:
     return out
 
 
-def _load_problem(question: Question, result: Any) -> str:
+def load_problem(question: Question, result: Any) -> str:
     """Why a Python answer did not get as far as its function, or ''."""
     if result.load_error is not None:
         error = result.load_error
@@ -167,9 +153,6 @@ def _load_problem(question: Question, result: Any) -> str:
     if result.missing_function:
         return f"The code does not define a function named `{question.function}`; keep the starter's name."
     return ""
-
-
-RUNNERS: dict[str, Callable[[Question, str], Any]] = {"sql": run_sql, "python": run_python}
 
 
 # --- answers that do not run -------------------------------------------------------------
@@ -181,27 +164,6 @@ def does_not_run(question: Question, text: str, verdict: Verdict) -> str:
     it ran and failed on the data, which is a real mistake."""
     if verdict.outcome != "error":
         return ""
-    check = _STATIC_CHECKS.get(question.kind)
-    return check(question, text, verdict) if check else ""
+    from drills import kinds
 
-
-def _sql_static(question: Question, text: str, verdict: Verdict) -> str:
-    reply = query(question, text)
-    if reply[0] == "refused" or (reply[0] == "error" and str(reply[1]).startswith(STATIC_ERRORS)):
-        return str(reply[1])
-    return ""
-
-
-def _python_static(question: Question, text: str, verdict: Verdict) -> str:
-    from drills import sandbox
-
-    return _load_problem(question, sandbox.run(text, question.function, [], time_limit=question.time_limit))
-
-
-def _numeric_static(question: Question, text: str, verdict: Verdict) -> str:
-    return verdict.message  # the numeric judge says `error` only for an answer it cannot read
-
-
-_STATIC_CHECKS: dict[str, Callable[[Question, str, Verdict], str]] = {
-    "sql": _sql_static, "python": _python_static, "numeric": _numeric_static,
-}
+    return kinds.of(question).does_not_run(question, text, verdict)

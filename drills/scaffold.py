@@ -8,16 +8,16 @@ from collections.abc import Collection
 from importlib import resources
 from pathlib import Path
 
+from drills import kinds
 from drills.errors import DrillError
 
-DEFAULT_TOPIC = {"sql": "sql", "python": "algorithms", "numeric": "probability", "recall": "concepts"}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PLACEHOLDER = re.compile(r"\bTODO\b")
 
 
 def template(kind: str) -> str:
     try:
-        return resources.files("drills").joinpath("templates", f"{kind}.yaml").read_text("utf-8")
+        return kinds.get(kind).template()
     except FileNotFoundError:
         raise DrillError(f"no template for kind '{kind}'") from None
 
@@ -33,7 +33,7 @@ def free_id(wanted: str, taken: Collection[str]) -> str:
 
 
 def resolve_id(kind: str, topic: str | None, drill_id: str | None) -> str:
-    topic = topic or (drill_id.split("/", 1)[0] if drill_id and "/" in drill_id else DEFAULT_TOPIC[kind])
+    topic = topic or (drill_id.split("/", 1)[0] if drill_id and "/" in drill_id else kinds.get(kind).default_topic)
     slug = drill_id.rsplit("/", 1)[-1] if drill_id else f"new-{kind}-drill"
     full = drill_id if drill_id and "/" in drill_id else f"{topic}/{slug}"
     for part in full.split("/"):

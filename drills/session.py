@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from drills import commands, rowdiff, run
+from drills import commands, kinds, rowdiff, run
 from drills import scheduler as sched
-from drills.errors import BankError, DrillError
+from drills.errors import BankError, DrillError, StoreError
 from drills.model import DIFFICULTIES, Question, Verdict
 from drills.scheduler import day_start, drill_day
 from drills.store import Review, Store
@@ -79,6 +79,7 @@ class Summary:
     due_tomorrow: int = 0
     stopped_early: bool = False
     nothing_to_do: bool = False
+    unsaved: bool = False  # the session ended on an answer that could not be saved
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -222,7 +223,7 @@ class Drilling:
             else:
                 self.ui.notice(f"There is nothing to run in a {q.kind} drill; submit the answer.")
         elif entry.command == ":tables":
-            if q.kind == "sql":
+            if kinds.of(q).has_tables:
                 self.ui.show_tables(q, self.tables(q, ALL_ROWS))
             else:
                 self.ui.notice("This drill has no tables.")
@@ -241,20 +242,15 @@ class Session(Drilling):
         super().__init__(questions, store, ui, settings, clock, judge, tables)
         self.mode = mode
         self.failures = store.failures()
+        self.unsaved: StoreError | None = None  # the last review that could not be saved, if still so
 
     def run(self, queue: Queue, notes: Iterable[str] = ()) -> Summary:
         summary = Summary(self.mode, notes=list(notes))
         for note in summary.notes:
             self.ui.notice(note)
         skipped: set[str] = set()
-        if any(self.questions[d].kind == "sql" for d in [*queue.due, *queue.new]):
-            from drills.judge.sql import runner
-
-            runner().warm()
-        if any(self.questions[d].kind == "python" for d in [*queue.due, *queue.new]):
-            from drills import sandbox
-
-            sandbox.warm()
+        for name in dict.fromkeys(self.questions[d].kind for d in [*queue.due, *queue.new]):
+            kinds.get(name).warm()
         if not len(queue):
             summary.nothing_to_do = True
         try:
@@ -290,21 +286,25 @@ class Session(Drilling):
             summary.stopped_early = True
         summary.streak = streak(self.store, self.settings, self.clock())
         summary.due_tomorrow = due_tomorrow(self.store, self.questions, self.settings, self.clock())
+        summary.unsaved = self.unsaved is not None
         self.ui.show_summary(summary)
+        if self.unsaved is not None:
+            raise self.unsaved  # the session ended with an answer not saved: exit non-zero
         return summary
 
-    def _one(self, q: Question, progress: Progress) -> Any:
+    def _one(self, q: Question, progress: Progress, draft: str | None = None) -> Any:
+        """Ask `q` until it is answered and saved (returns the result, its card and whether to
+        stop), skipped, quit or found broken. `draft` opens the editor with an answer kept."""
         leech = self.failures.get(q.id, 0) >= sched.LEECH_THRESHOLD
         try:
-            tables = self.tables(q) if q.kind == "sql" else None
+            tables = self.tables(q) if kinds.of(q).has_tables else None
         except BankError as exc:
             self.ui.notice(f"Skipping {q.id}: the drill is broken ({exc}).")
             return None
         self.ui.show_question(q, tables, progress, leech)
         start = self.clock()
         hints = did_not_run = 0
-        draft = None  # what the editor opens with next time: the text above a command
-        while True:
+        while True:  # `draft`: what the editor opens with next time, such as the text above a command
             text = self.ui.read_answer(q, draft)
             if text is None:
                 return "quit"
@@ -329,7 +329,7 @@ class Session(Drilling):
             except BankError as exc:
                 self.ui.notice(f"Skipping {q.id}: the drill is broken ({exc}).")
                 return None
-            if not text.strip() and q.kind != "recall":
+            if not text.strip() and not kinds.of(q).self_rated:
                 self.ui.notice("The answer is empty: type an answer, or :hint, :run, :skip, :reveal, :quit.")
                 continue
             try:
@@ -353,8 +353,7 @@ class Session(Drilling):
         now = self.clock()
         elapsed = (now - start).total_seconds()
         revealed = bool(verdict.details.get("revealed"))
-        card_before = self.store.card(q.id)
-        if q.kind == "recall" and not revealed:
+        if kinds.of(q).self_rated and not revealed:
             # the model answer first, then the person's own rating
             result = Result(verdict, sched.GOOD, elapsed, hints, None, now, self_rated=True, mode=self.mode)
             self.ui.show_result(q, result)
@@ -366,13 +365,19 @@ class Session(Drilling):
         else:
             rating = auto = sched.rating_for(verdict.outcome, elapsed, q.time_target, hints + did_not_run)
             verdict_name = "revealed" if revealed else verdict.outcome
-        card_after = self._schedule(q, card_before, rating, now)
-        saved = self.store.record(
-            Review(q.id, iso(now), rating, auto, verdict_name, int(elapsed * 1000), text or "", self.mode,
-                   q.content_hash, hints),
-            card_after, card_before)
+        try:
+            saved, card_before, card_after = self.store.record_scheduled(
+                Review(q.id, iso(now), rating, auto, verdict_name, int(elapsed * 1000), text or "", self.mode,
+                       q.content_hash, hints),
+                lambda before: self._schedule(q, before, rating, now))
+        except StoreError as exc:
+            self.unsaved = exc
+            self.ui.notice(f"NOT SAVED: {exc}\nYour answer is back in the editor: submit it again once that is "
+                           "fixed, or :quit.")
+            return self._one(q, progress, draft=text)
+        self.unsaved = None
         next_due = sched.due_of(card_after) if card_after else None
-        if q.kind == "recall" and not revealed:
+        if kinds.of(q).self_rated and not revealed:
             result.rating, result.next_due = rating, next_due
             self.ui.notice(f"Rated {sched.RATING_NAMES[rating]}"
                            + (f"; next: {sched.describe_wait(next_due - now)}." if next_due else "."))
@@ -384,8 +389,13 @@ class Session(Drilling):
         if change == "quit":
             return result, card_after, True
         if isinstance(change, int) and change != rating:
+            try:
+                self.store.rerate(saved.id, change, lambda before: self._schedule(q, before, change, now))
+            except StoreError as exc:
+                self.ui.notice(f"The new rating was NOT saved ({exc}); the review stays rated "
+                               f"{sched.RATING_NAMES[rating]}.")
+                return result, card_after, False
             card_after = self._schedule(q, card_before, change, now)
-            self.store.rerate(saved.id, change, card_after)
             result.rating = change
             result.next_due = sched.due_of(card_after) if card_after else None
             self.ui.notice(f"Rated {sched.RATING_NAMES[change]}"
@@ -399,12 +409,12 @@ class Session(Drilling):
 
 
 def sql_tables(cache: Path | None) -> Callable[..., list]:
-    """The tables of a SQL drill with their first `rows` rows, described once and cached."""
+    """The tables of a drill with their first `rows` rows, described once and cached."""
 
     def describe(q: Question, rows: int | None = None) -> list:
-        from drills.judge.sql import SHOW_ROWS, describe_tables
+        from drills.judge.sql import SHOW_ROWS
 
-        return describe_tables(q, sample=rows or SHOW_ROWS, cache=cache)
+        return kinds.of(q).tables(q, rows or SHOW_ROWS, cache) or []
 
     return describe
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from drills import commands, render
+from drills import commands, kinds, render
 from drills import scheduler as sched
 from drills.model import Question
 from drills.session import Progress, Result, Summary
@@ -152,11 +152,12 @@ class TerminalUI(PlainUI):
 
         if kind not in self._sessions:
             lexer = None
-            if kind in render.CODE_LEXERS:
+            language = kinds.get(kind).lexer
+            if language:
                 from prompt_toolkit.lexers import PygmentsLexer
                 from pygments.lexers import get_lexer_by_name
 
-                lexer = PygmentsLexer(type(get_lexer_by_name(render.CODE_LEXERS[kind])))
+                lexer = PygmentsLexer(type(get_lexer_by_name(language)))
             self.home.mkdir(parents=True, exist_ok=True)
             self._sessions[kind] = PromptSession(
                 history=FileHistory(str(self.home / f"history-{kind}")), lexer=lexer, multiline=True,
@@ -169,7 +170,7 @@ class TerminalUI(PlainUI):
         render.legend(self.out, q, commands.SESSION)
 
     def read_answer(self, q: Question, draft: str | None = None) -> str | None:
-        default = draft if draft is not None else (q.starter if q.kind == "python" else "")
+        default = draft if draft is not None else kinds.of(q).starter(q)
         try:
             return self._prompt(q.kind).prompt("› ", default=default)
         except EOFError:
@@ -194,7 +195,7 @@ class TerminalUI(PlainUI):
         from prompt_toolkit.application.current import get_app_or_none
 
         session = self._prompt(q.kind)
-        default = previous if previous is not None else (q.starter if q.kind == "python" else "")
+        default = previous if previous is not None else kinds.of(q).starter(q)
 
         def expire() -> None:
             app = get_app_or_none() or session.app

@@ -586,3 +586,17 @@ def test_the_banks_in_use_are_hidden_from_answers(tmp_path):
         assert str(bank.resolve()) in client.hidden_paths()
     finally:
         client._protected.remove(str(bank.resolve()))
+
+
+def test_only_a_pandas_check_starts_a_server_that_preloads_pandas():
+    sandbox.shutdown()
+    sandbox.run("def f():\n    return 1\n", "f", [{"args": []}], time_limit=1.0)
+    plain_server = client._server
+    assert plain_server is not None and not plain_server.with_packages  # a Python session pays no pandas import
+    with client._lock:
+        server = client._started(with_packages=True)
+    assert server.with_packages and server is not plain_server
+    with pytest.raises(ProcessLookupError):  # the one without pandas is stopped
+        os.kill(plain_server.pid, 0)
+    with client._lock:
+        assert client._started() is server  # and then serves Python drills too

@@ -15,7 +15,7 @@ import json
 import math
 import signal
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -190,7 +190,8 @@ SEPARATION = 5  # the reference needs at most a fifth of the limit
 REMEASURE = 2
 
 
-def checks(question: Question) -> list[tuple[str, str, str]]:
+def checks(question: Question, judge_with: Callable[[Question, str], Verdict] | None = None
+           ) -> list[tuple[str, str, str]]:
     """What `drill validate` asks of a Python drill beyond its reference and wrong answers:
     a limit that separates, the reference needing at most a fifth of it.
 
@@ -200,7 +201,7 @@ def checks(question: Question) -> list[tuple[str, str, str]]:
     limit = question.time_limit
     used = None
     for _ in range(1 + REMEASURE):
-        verdict = judge(question, question.solution)
+        verdict = (judge_with or judge)(question, question.solution)
         seconds_used = verdict.details.get("cpu_seconds")
         if not verdict.correct or not isinstance(seconds_used, (int, float)):
             return []  # validate reports a failing reference on its own
@@ -496,9 +497,21 @@ def seconds(run: Run, ns: int | None = None) -> float:
     return ns / 1e9 / (run.speed or 1.0)
 
 
-def _verdict(question: Question, run: Run, expected: list[Any], inputs: Inputs) -> Verdict:
-    """Turn an answer's run into a verdict, deciding on the first test that did not pass."""
+Describe = Callable[[int], str]  # a test's input for people, by position
+# decides on one returned value: None when it passes, else a verdict made with the given maker
+Check = Callable[[TestResult, Any, Callable[..., Verdict]], "Verdict | None"]
+
+
+def _verdict(question: Question, run: Run, expected: list[Any], inputs: Inputs | None,
+             check: Check | None = None, describe: Describe | None = None) -> Verdict:
+    """Turn an answer's run into a verdict, deciding on the first test that did not pass.
+
+    `check` and `describe` let another kind judged in the sandbox (pandas) compare its own
+    way and name its own inputs; the rest (limits, errors, crashes) is the same for both."""
     _check_run(run)
+    if describe is None:
+        def describe(position: int) -> str:
+            return _input(question, inputs, position)  # type: ignore[arg-type]
     total = len(expected)
     output = _output(run)
     elapsed = run.elapsed_ms
@@ -554,16 +567,21 @@ def _verdict(question: Question, run: Run, expected: list[Any], inputs: Inputs) 
         number = index + 1
         spent += r.cpu_ns
         if seconds(run, spent) > limit:
-            return _timeout(question, run, verdict, index, total, inputs)
+            return _timeout(question, run, verdict, index, total, describe)
         if r.kind == "raised":
-            return _raised(verdict, r, number, total, _input(question, inputs, index))
+            return _raised(verdict, r, number, total, describe(index))
+        if check is not None:
+            decided = check(r, expected[index], verdict)
+            if decided is not None:
+                return decided
+            continue
         if r.kind == "unplain":
             return verdict(
                 "error",
                 f"Test {number} returned {r.what}, which cannot be compared. Return plain data: "
                 "None, bool, int, float, str, list, tuple, dict or set.",
                 test=number,
-                input=_input(question, inputs, index),
+                input=describe(index),
             )
         if question.pure and run.digests is not None and r.digest != run.digests[index]:
             return verdict(
@@ -571,7 +589,7 @@ def _verdict(question: Question, run: Run, expected: list[Any], inputs: Inputs) 
                 f"Test {number} changed its input, and this drill requires leaving the input "
                 "unchanged. Work on a copy instead.",
                 test=number,
-                input=_input(question, inputs, index),
+                input=describe(index),
             )
         want = expected[index]
         note = difference(r.value, want, question.float_digits)
@@ -581,17 +599,17 @@ def _verdict(question: Question, run: Run, expected: list[Any], inputs: Inputs) 
                 "wrong",
                 message + (f" ({note})." if note else "."),
                 test=number,
-                input=_input(question, inputs, index),
+                input=describe(index),
                 expected=shorten(want, 1000),
                 actual=shorten(r.value, 1000),
             )
     if len(run.results) == total:
         return verdict("correct", f"All {total} tests passed.", tests=total)
-    return _unfinished(question, run, verdict, total, inputs)
+    return _unfinished(question, run, verdict, total, describe)
 
 
 def _timeout(question: Question, run: Run, verdict: Any, index: int | None, total: int,
-             inputs: Inputs | None = None) -> Verdict:
+             describe: Describe | None = None) -> Verdict:
     """The program's CPU time passed the limit: while loading (index None) or during a test."""
     limit = question.time_limit
     used = f"{seconds(run):.2f} s"
@@ -606,7 +624,7 @@ def _timeout(question: Question, run: Run, verdict: Any, index: int | None, tota
         f"Test {index + 1} of {total} ran out of time: your code had used {used} of CPU time by its end, "
         f"and the limit is {limit:g} s for all tests. Look for a slower algorithm than needed.",
         test=index + 1,
-        input=_input(question, inputs, index) if inputs else "",
+        input=describe(index) if describe else "",
     )
 
 
@@ -640,7 +658,7 @@ def _raised(verdict: Any, r: TestResult, number: int, total: int, input_text: st
     )
 
 
-def _unfinished(question: Question, run: Run, verdict: Any, total: int, inputs: Inputs) -> Verdict:
+def _unfinished(question: Question, run: Run, verdict: Any, total: int, describe: Describe) -> Verdict:
     """The run stopped before every test finished: say which test and why."""
     limit = question.time_limit
     if not run.ready:
@@ -654,9 +672,9 @@ def _unfinished(question: Question, run: Run, verdict: Any, total: int, inputs: 
     when = "while loading"
     if run.loaded:
         when = f"during test {position + 1} of {total}"
-        extra = {"test": position + 1, "input": _input(question, inputs, position)}
+        extra = {"test": position + 1, "input": describe(position)}
     if run.status == "timeout":
-        return _timeout(question, run, verdict, position if run.loaded else None, total, inputs)
+        return _timeout(question, run, verdict, position if run.loaded else None, total, describe)
     if run.status == "idle":
         what = f"Test {position + 1} of {total}" if run.loaded else "Your code, while loading,"
         message = (

@@ -70,7 +70,8 @@ def _high_fd(fd: int) -> int:
 class _Server:
     """A running sandbox server and the pipes to it."""
 
-    def __init__(self, boot: str = "", config: dict | None = None, executable: str = "") -> None:
+    def __init__(self, boot: str = "", config: dict | None = None, executable: str = "",
+                 with_packages: bool = False) -> None:
         executable = executable or sys.executable
         if not hasattr(os, "fork") or not executable:
             raise SandboxError(
@@ -81,13 +82,19 @@ class _Server:
         err_r, err_w = map(_high_fd, os.pipe())
         argv = [executable, "-I", "-S", "-B", "-X", "utf8", "-c", boot or _BOOT]
         argv.append(str(Path(__file__).resolve().parent))
-        argv.append(json.dumps({"hide": hidden_paths(), **(config or {})}))
+        from . import packages
+
+        # pandas and numpy take most of a second to import: only a server for pandas drills
+        # preloads them (a Python drill's answer never sees them anyway)
+        found = packages.locate() if with_packages else []
+        self.with_packages = with_packages
+        argv.append(json.dumps({"hide": hidden_paths(), "packages": found, **(config or {})}))
         actions = [
             (os.POSIX_SPAWN_DUP2, to_r, 0),
             (os.POSIX_SPAWN_DUP2, from_w, 1),
             (os.POSIX_SPAWN_DUP2, err_w, 2),
         ]
-        env = {"PATH": os.defpath, "LC_ALL": "C.UTF-8"}
+        env = {"PATH": os.defpath, "LC_ALL": "C.UTF-8", **(packages.THREAD_SETTINGS if found else {})}
         try:
             try:
                 self.pid = os.posix_spawn(executable, argv, env, file_actions=actions, setsid=True)
@@ -289,25 +296,31 @@ def server_pid() -> int | None:
     return _server.pid if _server is not None and _server.alive() else None
 
 
-def _started() -> _Server:
+def _started(with_packages: bool = False) -> _Server:
+    """The running server; one that preloads pandas when `with_packages` (it then serves
+    every request: a server without them is replaced, once)."""
     global _server
+    if _server is not None and with_packages and not _server.with_packages:
+        _server.close()
+        _server = None
     if _server is None or not _server.alive():
-        _server = _Server()
+        _server = _Server(with_packages=with_packages)
     return _server
 
 
-def warm() -> None:
+def warm(with_packages: bool = False) -> None:
     """Start the server in the background, so a session's first check does not wait for it
-    (a check sent meanwhile waits for the start, as it would have started it itself)."""
+    (a check sent meanwhile waits for the start, as it would have started it itself).
+    `with_packages` when the session holds pandas drills."""
 
     def start() -> None:
         try:
             with _lock:
-                _started()
+                _started(with_packages)
         except Exception:  # noqa: BLE001 - the first check starts it again and says why it cannot
             pass
 
-    if _server is None:
+    if _server is None or (with_packages and not _server.with_packages):
         threading.Thread(target=start, name="sandbox-warm", daemon=True).start()
 
 
@@ -322,7 +335,7 @@ def _exchange(message: dict, reference_limit: float) -> tuple[dict, bytes, float
     global _server
     with _lock:
         for _attempt in range(2):
-            server = _started()
+            server = _started(bool(message.get("frames")))
             budget = reference_limit * server.speed
             timeout = budget * STARVED_FACTOR + STARVED_SLACK + REPLY_MARGIN
             reply = server.request({**message, "time_limit": budget}, timeout)
@@ -350,16 +363,19 @@ def run(
     pure: bool = False,
     memory_mb: int = DEFAULT_MEMORY_MB,
     count: int | None = None,
+    frames: bool = False,
 ) -> Run:
     """Run `function` from `source` on each test inside a fresh sandboxed child.
 
     A test is {"args": <plain-encoded list of arguments>}; `tests` may also be that list
     already encoded as JSON (`Encoded`, with `count`). `time_limit` is the CPU time the
     program may use in all (loading it and every call), at reference speed. The result is
-    parsed but not judged: comparing values is the judge's job.
+    parsed but not judged: comparing values is the judge's job. With `frames` (pandas drills)
+    a test is {"tables": {name: columns}} instead, and the function gets one DataFrame per table
+    (see drills/sandbox/frames.py).
     """
     message = {"op": "run", "source": source, "function": function, "tests": tests,
-               "memory_mb": int(memory_mb), "pure": bool(pure)}
+               "memory_mb": int(memory_mb), "pure": bool(pure), "frames": bool(frames)}
     return _request(message, time_limit, parse, len(tests) if count is None else count)
 
 

@@ -492,7 +492,7 @@ def main() -> None:
     config = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
     paths = [p for p in sys.path if p]
     settings = zygote.Config(paths, list(config.get("hide", ())), frozenset(config.get("disable", ())),
-                             list(config.get("expose", ())))
+                             list(config.get("expose", ())), list(config.get("packages", ())))
     link = zygote.start(settings)
     speed = float(config["speed"]) if config.get("speed") else timing.calibrate()
     layers = link.wait_ready(STARTUP_TIMEOUT)

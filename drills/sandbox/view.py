@@ -32,13 +32,14 @@ def _within(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
-def plan(paths: list[str], hide: list[str]) -> tuple[list[str], list[str]]:
+def plan(paths: list[str], hide: list[str], packages: list[str] = ()) -> tuple[list[str], list[str]]:
     """(roots to expose, paths beneath them to hide), all resolved and existing.
 
     `paths` are the interpreter's standard-library entries (its sys.path under -I -S);
     `hide` are folders that must never be readable (the bank, drill's home and package).
     Every site-packages or dist-packages folder up to two levels beneath a root is hidden
-    too. A root inside another root is merged. Only what lies beneath a root can be hidden:
+    too. A root inside another root is merged. `packages` (pandas and what it needs) are
+    roots of their own, even inside a hidden site-packages. Only what lies beneath a root can be hidden:
     a hidden folder that holds a root (a home above the interpreter's prefix, say) hides
     everything but the root, which the view never shows anyway.
     """
@@ -55,6 +56,9 @@ def plan(paths: list[str], hide: list[str]) -> tuple[list[str], list[str]]:
                 if os.path.isdir(candidate) and not os.path.islink(candidate):
                     hidden.add(os.path.realpath(candidate))
     beneath = sorted(h for h in hidden if any(_within(h, r) and h != r for r in roots))
+    for p in sorted({os.path.realpath(p) for p in packages if p and os.path.exists(p)}):
+        if any(_within(p, h) for h in beneath) or not any(_within(p, r) for r in roots):
+            roots.append(p)
     return roots, beneath
 
 
@@ -122,11 +126,21 @@ def _bind_read_only(source_fd: int, target: str) -> None:
     libc.mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
 
+def _bind_at(base: str, root: str, fd: int, is_dir: bool) -> None:
+    if is_dir:
+        target = _mkdirs(base, root)
+    else:
+        target = os.path.join(_mkdirs(base, os.path.dirname(root)), os.path.basename(root))
+        os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_CLOEXEC, 0o644))
+    _bind_read_only(fd, target)
+
+
 def build(roots: list[str], hidden: list[str]) -> None:
     """Pivot this process (already alone in a new mount namespace) into a root holding `roots`.
 
     Each root is bind-mounted read-only at its own path, so module paths stay valid; each
-    hidden folder beneath a root is covered by an empty read-only tmpfs; the new root itself
+    hidden folder beneath a root is covered by an empty read-only tmpfs, in which the roots
+    inside it (packages in a hidden site-packages) are mounted in turn; the new root itself
     is a read-only tmpfs. The old root is detached: no other file exists any more.
     """
     libc.mount(None, "/", None, MS_REC | MS_PRIVATE)
@@ -140,15 +154,21 @@ def build(roots: list[str], hidden: list[str]) -> None:
         hidden_dirs = [h for h in hidden if os.path.isdir(h)]
         libc.mount("tmpfs", base, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,nr_inodes=4096,mode=755")
         mounted = True
+        inside = {r: h for r in roots for h in hidden_dirs if _within(r, h)}
         for root, (fd, is_dir) in sources.items():
-            if is_dir:
-                target = _mkdirs(base, root)
-            else:
-                target = os.path.join(_mkdirs(base, os.path.dirname(root)), os.path.basename(root))
-                os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_CLOEXEC, 0o644))
-            _bind_read_only(fd, target)
+            if root not in inside:
+                _bind_at(base, root, fd, is_dir)
         for path in hidden_dirs:
-            libc.mount("tmpfs", base + path, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY, "size=4k,nr_inodes=1,mode=0")
+            nested = [r for r, h in inside.items() if h == path]
+            if not nested:
+                libc.mount("tmpfs", base + path, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY,
+                           "size=4k,nr_inodes=1,mode=0")
+                continue
+            libc.mount("tmpfs", base + path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,nr_inodes=256,mode=755")
+            for root in nested:
+                _bind_at(base, root, *sources[root])
+            libc.mount(None, base + path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+                       "size=64k,nr_inodes=256,mode=755")
     except BaseException:
         if mounted:  # leave the tree as it was, so the layers below still see the real files
             libc.umount(base, MNT_DETACH)

@@ -23,7 +23,7 @@ import socket
 import struct
 import sys
 
-from . import child, landlock, libc, limits, namespaces, seccomp, view
+from . import child, landlock, libc, limits, namespaces, packages, seccomp, view
 
 SPAWN = struct.Struct("<cI")  # b"S", memory MB
 SPAWNED = struct.Struct("<ci")  # b"P", pid
@@ -45,8 +45,9 @@ class Config:
     """
 
     def __init__(self, paths: list[str], hide: list[str], disable: frozenset[str] = frozenset(),
-                 expose: list[str] | None = None) -> None:
+                 expose: list[str] | None = None, packages: list[list[str]] | None = None) -> None:
         self.paths, self.hide, self.disable, self.expose = paths, hide, disable, expose or []
+        self.packages = packages or []  # [top-level name, location]: pandas and what it needs
 
 
 def start(config: Config) -> Link:
@@ -157,7 +158,7 @@ def isolate(config: Config, env: child.Environment) -> None:
             layers[name] = {"active": False, "detail": "Linux only"}
         return
     root = os.geteuid() == 0
-    roots, hidden = view.plan(config.paths + config.expose, config.hide)
+    roots, hidden = view.plan(config.paths + config.expose, config.hide, [p for _, p in config.packages])
     flags, detail = (0, "switched off") if "namespaces" in config.disable else namespaces.enter_private(root)
     layers["namespaces"] = {"active": bool(flags), "detail": detail}
     built = False
@@ -232,6 +233,7 @@ def main(config: Config, sock: socket.socket, server: int) -> None:
             importlib.import_module(name)
         except ImportError:
             pass
+    packages.preload(config.packages)
     env = child.Environment()
     env.empty_input = empty
     isolate(config, env)

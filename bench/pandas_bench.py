@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""How fast is a pandas check? Prints JSON:
+
+    python bench/pandas_bench.py [--repeat 20] [--drill pandas/revenue-per-region-with-missing-region]
+
+- `version_imports_pandas`: whether `drill --version` imports pandas (the target is false);
+- `first_check_ms`: the session's first check after `warm()` started the sandbox (pandas
+  preloaded by the zygote) and the SQL worker, and the expected values were computed (target
+  1000 ms);
+- `warm_check_ms`: median and worst of `--repeat` checks of the reference (target: median 50 ms
+  on a quiet machine), with the tables and the reference's values cached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from drills import kinds  # noqa: E402
+from drills.bank import bundled_bank, load_bank  # noqa: E402
+from drills.judge import judge  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--drill", default="pandas/revenue-per-region-with-missing-region")
+    args = parser.parse_args()
+    code = ("import sys; from click.testing import CliRunner; from drills.cli import cli; "
+            "CliRunner().invoke(cli, ['--version']); print('pandas' in sys.modules)")
+    imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip()
+    q = load_bank([bundled_bank()]).questions[args.drill]
+    kinds.of(q).warm()
+    from drills.judge import pandas as pdjudge
+
+    pdjudge.datasets(q)  # the session shows the tables first, so they are read while the prompt is up
+    time.sleep(3)        # the person reads the prompt while the sandbox starts
+    start = time.perf_counter()
+    first = judge(q, q.solution)
+    first_ms = (time.perf_counter() - start) * 1000
+    times = []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        verdict = judge(q, q.solution)
+        times.append((time.perf_counter() - start) * 1000)
+        assert verdict.correct, verdict.message
+    print(json.dumps({
+        "version_imports_pandas": imported == "True",
+        "first_check_ms": round(first_ms, 1), "first_verdict": first.outcome,
+        "warm_check_ms": {"median": round(statistics.median(times), 1), "max": round(max(times), 1)},
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
