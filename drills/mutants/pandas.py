@@ -159,8 +159,12 @@ KEEP = {"drop_duplicates": ("first", "last", False), "duplicated": ("first", "la
 
 def keep(node: ast.AST, parents: dict) -> Operators:
     name = _method(node)
-    if name in KEEP:
-        yield from _choices(node, "keep", KEEP[name], "first", f"{name} keeps another row")
+    if name not in KEEP:
+        return
+    whole_rows = name in ("drop_duplicates", "duplicated") and not node.args and _keyword(node, "subset") is None
+    for mutant in _choices(node, "keep", KEEP[name], "first", f"{name} keeps another row"):
+        if not whole_rows or mutant[0] == "keep=False":  # rows equal in every column: which one is kept is moot
+            yield mutant
 
 
 RANK_METHODS = ("average", "min", "max", "first", "dense")
@@ -246,6 +250,9 @@ def _ungroup(n: ast.AST) -> ast.AST:
 
 
 OFFSET = re.compile(r"^(\d+)([A-Za-z]+)$")
+# a period labelled by its start or by its end; weeks ending on Sunday (pandas' "W") or starting on Monday
+ANCHORS = {"MS": "ME", "ME": "MS", "QS": "QE", "QE": "QS", "YS": "YE", "YE": "YS", "W": "W-MON", "W-SUN": "W-MON",
+           "W-MON": "W-SUN"}
 
 
 def window(node: ast.AST, parents: dict) -> Operators:
@@ -254,7 +261,7 @@ def window(node: ast.AST, parents: dict) -> Operators:
         return
     name = _method(node)
     first = node.args[0] if node.args else None
-    if name in ("rolling", "shift", "diff", "pct_change") and isinstance(first, ast.Constant):
+    if name in ("rolling", "resample", "shift", "diff", "pct_change") and isinstance(first, ast.Constant):
         value = first.value
         if type(value) is int:
             for delta in (1, -1):
@@ -263,6 +270,8 @@ def window(node: ast.AST, parents: dict) -> Operators:
                            f"{name}({value}) made {name}({value + delta})", _first_arg(value + delta))
             if name in ("shift", "diff", "pct_change"):
                 yield (f"{name}-direction", f"{name}({value}) made {name}({-value})", _first_arg(-value))
+        elif isinstance(value, str) and name == "resample" and value in ANCHORS:
+            yield ("resample-anchor", f"the rule {value!r} made {ANCHORS[value]!r}", _first_arg(ANCHORS[value]))
         elif isinstance(value, str) and (m := OFFSET.match(value)):
             amount, unit = int(m.group(1)), m.group(2)
             for delta in (1, -1):
@@ -299,9 +308,12 @@ def cut(node: ast.AST, parents: dict) -> Operators:
     """pd.cut's `right=` flipped (which edge a bin includes), `include_lowest=` flipped."""
     if _method(node) != "cut":
         return
+    right = _constant(node, "right")
     for name, default in (("right", True), ("include_lowest", False)):
         present, value = _constant(node, name)
         current = value if present else default
+        if name == "include_lowest" and right[0] and right[1] is not True:
+            continue  # bins closed on the left already include the lowest edge
         if isinstance(current, bool):
             yield (f"flip-{name.replace('_', '-')}", f"{name}={current} made {name}={not current}",
                    _set(name, not current))
