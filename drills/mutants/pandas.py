@@ -304,6 +304,20 @@ def _first_arg(value: object) -> Change:
     return change
 
 
+def asof(node: ast.AST, parents: dict) -> Operators:
+    """merge_asof's `by=` dropped, its `direction` changed, `allow_exact_matches` flipped."""
+    if _method(node) != "merge_asof":
+        return
+    if _keyword(node, "by") is not None:
+        yield ("drop-asof-by", "merge_asof's by= dropped: a match from any group", _drop("by"))
+    yield from _choices(node, "direction", ("backward", "forward", "nearest"), "backward", "another direction")
+    present, value = _constant(node, "allow_exact_matches")
+    current = value if present else True
+    if isinstance(current, bool):
+        yield ("flip-allow-exact-matches", f"allow_exact_matches={current} made {not current}",
+               _set("allow_exact_matches", not current))
+
+
 def cut(node: ast.AST, parents: dict) -> Operators:
     """pd.cut's `right=` flipped (which edge a bin includes), `include_lowest=` flipped."""
     if _method(node) != "cut":
@@ -358,5 +372,5 @@ def _renamed(n: ast.AST, name: str) -> ast.AST:
     return n
 
 
-OPERATORS = (dropna, keep, rank, ascending, merge_how, sort_false, reset_index, drop_groupby, window, cut,
+OPERATORS = (dropna, keep, rank, ascending, merge_how, sort_false, reset_index, drop_groupby, window, asof, cut,
              pivot_aggfunc, swapped)
