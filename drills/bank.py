@@ -16,6 +16,7 @@ from drills.model import Question, WrongAnswer
 FORMAT_VERSION = 1
 BANK_FILE = "_bank.yaml"
 MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 50  # levels of nested values; a drill needs a handful
 
 
 def bundled_bank() -> Path:
@@ -112,7 +113,7 @@ def load_bank(dirs: Iterable[Path], strict: bool = True, cache: Path | None = No
                 bank.errors.append(err)
                 continue
             except OSError as exc:
-                bank.errors.append(BankError(f"cannot read the file: {exc.strerror}", path))
+                bank.errors.append(BankError(f"cannot read the file: {exc.strerror}", path, 1))
                 continue
             if q.id in where:
                 other = where[q.id]
@@ -198,12 +199,12 @@ def bank_file_stat(path: Path, bank: Path | None) -> os.stat_result:
         target = path.resolve()
         if not target.is_relative_to(bank.resolve()):
             raise BankError("is a symbolic link to a file outside the bank; drill does not follow links out "
-                            "of a bank: copy the file in instead", path)
+                            "of a bank: copy the file in instead", path, 1)
     found = path.stat()
     if not stat_kind.S_ISREG(found.st_mode):
-        raise BankError("is not a regular file; a drill file holds YAML text", path)
+        raise BankError("is not a regular file; a drill file holds YAML text", path, 1)
     if found.st_size > MAX_FILE_BYTES:
-        raise BankError(f"file is larger than {MAX_FILE_BYTES // 1000} kB; a drill should be small", path)
+        raise BankError(f"file is larger than {MAX_FILE_BYTES // 1000} kB; a drill should be small", path, 1)
     return found
 
 
@@ -259,10 +260,7 @@ def load_file(path: Path, root: Path | None = None) -> Question:
         raise BankError("file is empty; a drill file holds one YAML mapping (see CONTRIBUTING.md)", path, 1)
     if not isinstance(doc, dict):
         raise BankError("a drill file must be a YAML mapping of fields (id: ..., kind: ...)", path, 1)
-    try:
-        lines = _node_lines(node)
-    except RecursionError:
-        raise BankError("invalid YAML: nested too deeply", path) from None
+    lines = _node_lines(node)  # _check_nodes bounded the depth
     _keep_number_text(doc, node)
     return _build(doc, lines, path, root, hashlib.sha256(raw).hexdigest()[:16])
 
@@ -274,9 +272,9 @@ def _read_yaml(path: Path) -> tuple[Any, Any, bytes]:
         with open(path, "rb") as f:
             raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise BankError(f"cannot read the file: {exc.strerror}", path) from None
+        raise BankError(f"cannot read the file: {exc.strerror}", path, 1) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise BankError(f"file is larger than {MAX_FILE_BYTES // 1000} kB; a drill should be small", path)
+        raise BankError(f"file is larger than {MAX_FILE_BYTES // 1000} kB; a drill should be small", path, 1)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -294,12 +292,16 @@ def _read_yaml(path: Path) -> tuple[Any, Any, bytes]:
         line = mark.line + 1 if mark else None
         what = " ".join(p for p in (exc.context, exc.problem) if p)
         raise BankError(f"invalid YAML: {what}; check the indentation and quoting near here", path, line) from None
+    except yaml.reader.ReaderError as exc:  # a control character: its position, not a mark
+        line = text[: max(exc.position, 0)].count("\n") + 1
+        raise BankError(f"invalid YAML: {exc.reason} (character #x{exc.character:04x}); remove it or write it "
+                        "as an escape in a double-quoted string", path, line) from None
     except yaml.YAMLError as exc:
-        raise BankError(f"invalid YAML: {exc}", path) from None
-    except RecursionError:
-        raise BankError("invalid YAML: nested too deeply", path) from None
+        raise BankError(f"invalid YAML: {exc}", path, 1) from None
+    except RecursionError:  # the pure-Python composer recurses
+        _refuse_depth(loader, path)
     except ValueError as exc:  # a number with more digits than Python converts
-        raise BankError(f"invalid YAML: a value cannot be read ({exc})", path) from None
+        raise BankError(f"invalid YAML: a value cannot be read ({exc})", path, 1) from None
     finally:
         loader.dispose()
     return node, doc, raw
@@ -311,12 +313,14 @@ def _check_nodes(node: Any, text: str, path: Path) -> None:
     need for them; the composer shares an aliased node, so a node met twice is an alias."""
     yaml = _yaml()
     met: set[int] = set()
-    stack = [node]
+    stack = [(node, 0)]
     while stack:
-        n = stack.pop()
+        n, depth = stack.pop()
         if id(n) in met:
             _refuse_alias(text, path)
         met.add(id(n))
+        if depth > MAX_DEPTH:
+            raise _too_deep(path, n.start_mark.line + 1)
         children: list[Any] = []
         if isinstance(n, yaml.MappingNode):
             seen: dict[Any, int] = {}
@@ -329,7 +333,17 @@ def _check_nodes(node: Any, text: str, path: Path) -> None:
                 children += [key, value]
         elif isinstance(n, yaml.SequenceNode):
             children = list(n.value)
-        stack.extend(reversed(children))
+        stack.extend((child, depth + 1) for child in reversed(children))
+
+
+def _too_deep(path: Path, line: int) -> BankError:
+    return BankError(f"values are nested more than {MAX_DEPTH} levels deep; a drill needs only a few", path, line)
+
+
+def _refuse_depth(loader: Any, path: Path) -> None:
+    """The pure-Python composer recursed past Python's limit: name the line it had read to."""
+    line = getattr(loader, "line", None)
+    raise _too_deep(path, line + 1 if isinstance(line, int) else 1)
 
 
 def _refuse_alias(text: str, path: Path) -> None:

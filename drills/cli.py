@@ -34,6 +34,27 @@ class Ctx:
             self._store = Store(self.home)
         return self._store
 
+    def store_path(self) -> Path:
+        from drills.store import DB_NAME, default_home
+
+        return (Path(self.home) if self.home else default_home()) / DB_NAME
+
+    def close(self) -> None:
+        """Close the store, and say what went wrong on the side (a backup, text that was not UTF-8)."""
+        store, self._store = self._store, None
+        if store is None:
+            return
+        store.close()
+        for problem in store.problems:
+            say(f"Warning: {problem}", err=True)
+        if store.bad_text:
+            from drills.render import plural
+
+            n = store.bad_text
+            say(f"Warning: {plural(n, 'text value')} in {store.path} {'is' if n == 1 else 'are'} not valid UTF-8: "
+                "shown with \N{REPLACEMENT CHARACTER} in place of the bad bytes. `drill doctor` checks the store.",
+                err=True)
+
     def settings(self):
         from drills.scheduler import Settings
 
@@ -72,6 +93,8 @@ class DrillGroup(click.Group):
     """Turns the core's errors into click's, for every command in one place: `Error: ...` on
     stderr, never a traceback; a broken drill file exits 2, other expected errors 1."""
 
+    done_ignores_ctrl_c = False  # the console script: once the command is over, Ctrl-C has nothing to stop
+
     def invoke(self, ctx: click.Context):
         from drills.errors import BankError, DrillError, InputError
         from drills.render import clean
@@ -85,6 +108,23 @@ class DrillGroup(click.Group):
         except click.ClickException as exc:
             exc.message = clean(exc.message)  # it may quote a drill id or a file's text
             raise
+        except KeyboardInterrupt:
+            # Ctrl-C: whatever was saved stays saved; a line break, no "Aborted!", the shell's code
+            click.echo("", err=True)
+            raise click.exceptions.Exit(130) from None
+        except Exception as exc:
+            sqlite3 = sys.modules.get("sqlite3")
+            if sqlite3 is None or not isinstance(exc, sqlite3.Error) or not isinstance(ctx.obj, Ctx):
+                raise
+            # the progress store is the only SQLite database: a read that found it damaged, say
+            from drills.store import fault
+
+            raise click.ClickException(clean(fault(exc, ctx.obj.store_path()))) from None
+        finally:
+            if self.done_ignores_ctrl_c:  # closing the store, stopping workers: let them finish
+                import signal
+
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def say(text: str, err: bool = False) -> None:
@@ -111,7 +151,7 @@ def cli(ctx: click.Context, banks: tuple[str, ...], home: Path | None, no_builti
 
     cache.set_home(home)
     ctx.obj = Ctx(banks, home, not no_builtin)
-    ctx.call_on_close(lambda: ctx.obj._store.close() if ctx.obj._store else None)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def _question(obj: Ctx, key: str):
@@ -295,10 +335,19 @@ def _judge_with_notice(judge):
 
 
 @cli.command()
-def doctor() -> None:
-    """Which isolation layers the Python sandbox gets on this machine, and what is missing."""
-    from drills import sandbox
+@click.option("--restore", is_flag=False, flag_value="newest", default=None, metavar="[BACKUP]",
+              help="Put the newest good backup (or BACKUP) in place of the progress store; the store is moved "
+                   "aside, never deleted.")
+@click.pass_obj
+def doctor(obj: Ctx, restore: str | None) -> None:
+    """Check the progress store and its backups, and which isolation layers the Python sandbox
+    gets on this machine. Exits 1 when the store is damaged."""
+    from drills import repair, sandbox
 
+    path = obj.store_path()
+    if restore is not None:
+        _restore(path, None if restore == "newest" else Path(restore))
+        return
     report = sandbox.doctor()
     width = max(len(name) for name in report)
     for name, layer in report.items():
@@ -310,6 +359,51 @@ def doctor() -> None:
         speed = sandbox.speed()
         click.echo(f"time limits: CPU time of the answer's own work; this machine takes {speed:.2f}x "
                    "the reference machine's time, and limits are scaled by it")
+    health = repair.check(path)
+    _store_health(health)
+    if not health.ok:
+        sys.exit(1)
+
+
+def _store_health(health) -> None:
+    from drills.render import plural
+
+    if not health.path.exists():
+        say(f"✓ progress store {health.path}: not created yet (the first answer creates it)")
+    elif health.ok:
+        counted = plural(health.reviews, "review") if health.reviews is not None else "reviews not counted"
+        say(f"✓ progress store {health.path}: integrity ok, {counted}")
+    else:
+        say(f"✗ progress store {health.path}: damaged ({health.problem})")
+    if health.not_utf8:
+        say(f"✗ {plural(health.not_utf8, 'text value')} not valid UTF-8: shown with \N{REPLACEMENT CHARACTER} in "
+            "place of the bad bytes (export keeps them so)")
+    if health.backups:
+        newest = health.backups[-1]
+        say(f"✓ {plural(len(health.backups), 'daily backup')} in {newest.parent}, the newest {newest.name}")
+    else:
+        say("✗ no backups yet: one is made before the first save of each day")
+    if not health.ok:
+        say("Restore the newest good backup with `drill doctor --restore` (the damaged store is moved aside, never "
+            "deleted), or a chosen one with `drill doctor --restore BACKUP`.")
+
+
+def _restore(path: Path, backup: Path | None) -> None:
+    from drills import repair
+    from drills.render import plural
+
+    done = repair.restore(path, backup)
+    say(f"restored {done.backup} ({plural(done.reviews, 'review')}) as {path}")
+    if done.aside is not None:
+        say(f"the replaced store is kept as {done.aside}")
+    if done.behind is None:
+        say(f"the replaced store cannot be read, so how many reviews the backup lacks is unknown; the backup was "
+            f"made on {done.made}")
+    elif done.behind:
+        say(f"the backup is {plural(done.behind, 'review')} behind: the replaced store had them and the backup "
+            "does not")
+    else:
+        say("the backup lacks no review of the replaced store")
 
 
 def _ui(obj: Ctx):
@@ -327,6 +421,7 @@ def _run_session(obj: Ctx, mode: str, build) -> None:
 
     questions = obj.load().questions
     store, settings = obj.store(), obj.settings()
+    store.require_writable()
     queue, notes = build(questions, store, settings, utc_now())
     tables = sql_tables(cache.folder("tables"))
     Session(questions, store, _ui(obj), settings, mode=mode, tables=tables,
@@ -425,6 +520,7 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
         else:
             render.mock_report(render.console(), row["report"])
         return
+    store.require_writable()
     questions = obj.load().questions
     settings = obj.settings()
     unfinished = [r["id"] for r in store.rounds() if r["status"] == "running"]
@@ -589,11 +685,11 @@ def export_(obj: Ctx, file: Path) -> None:
 @click.pass_obj
 def import_(obj: Ctx, file) -> None:
     """Merge progress exported by `drill export`; a review already here is never added twice."""
-    from drills import backup
+    from drills import exports
     from drills.errors import InputError
     from drills.render import plural
 
-    data = backup.read(_text_of(file), _name_of(file))
+    data = exports.read(_text_of(file), _name_of(file))
     try:
         added, updated, rounds = obj.store().import_(data)
     except InputError as exc:
@@ -677,7 +773,21 @@ def leeches(obj: Ctx) -> None:
 
 
 def main() -> None:
-    cli(prog_name="drill")
+    """The console script. Ctrl-C after the work is done (while the summary prints, workers stop
+    and the terminal is given back) has nothing left to stop: it ends nothing and prints nothing."""
+    import logging
+    import signal
+    import warnings
+
+    # a Ctrl-C inside the editor's event loop shutdown leaves this coroutine behind; it is harmless
+    warnings.filterwarnings("ignore", message="coroutine '.*shutdown_default_executor' was never awaited",
+                            category=RuntimeWarning)
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    DrillGroup.done_ignores_ctrl_c = True
+    try:
+        cli(prog_name="drill")
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 if __name__ == "__main__":

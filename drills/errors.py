@@ -36,3 +36,13 @@ class AnswerError(DrillError):
 class InputError(DrillError):
     """A file given on the command line that cannot be read (not text, not the expected format):
     a usage error, exit 2."""
+
+
+class StoreError(DrillError):
+    """The progress store cannot be used as asked (disk full, read-only, damaged): the message
+    names the file, what is wrong and what to do."""
+
+    def __init__(self, message: str, path: Path | str | None = None, kind: str = "other"):
+        self.path = Path(path) if path is not None else None
+        self.kind = kind  # full | read_only | damaged | busy | other
+        super().__init__(message)

@@ -7,17 +7,19 @@ import random
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any, Protocol
 
 from drills import commands, kinds
 from drills import scheduler as sched
 from drills.catalog import select
-from drills.errors import BankError, DrillError
+from drills.errors import BankError, DrillError, StoreError
 from drills.model import Question, Verdict
 from drills.session import Clock, Drilling, iso, utc_now
 from drills.store import Review, Store
 
 UNSEEN_SHARE = 1 / 3
+HEARTBEAT_S = 5  # how often the time used is saved while an answer is typed
 
 _COUNT = {"type": "integer", "minimum": 0, "maximum": 10_000}
 _SECONDS = {"type": "number", "minimum": 0, "maximum": 10_000_000}
@@ -141,7 +143,7 @@ class MockRound(Drilling):
         self.spent = {d: a["seconds"] for d, a in self.answers.items()}  # time on each drill, every visit
         self.feedback = self.row["options"].get("feedback") == "now"
         self.drafts: dict[str, str | None] = {}  # text kept above a command, shown on the next visit
-        self.started = self.clock()
+        self.started = self._saved_at = self.clock()
         self.used_before = self.row["used_s"]
 
     def used(self) -> float:
@@ -149,6 +151,21 @@ class MockRound(Drilling):
 
     def left(self) -> float:
         return self.row["minutes"] * 60 - self.used()
+
+    def _left_saving(self) -> float:
+        """The seconds left, as the editor's countdown asks for them each second; the time used is
+        saved every few seconds meanwhile, so a round killed mid-answer resumes with that time
+        counted (at most HEARTBEAT_S is given back)."""
+        if (self.clock() - self._saved_at).total_seconds() >= HEARTBEAT_S:
+            self._save_used()
+        return self.left()
+
+    def _save_used(self) -> None:
+        self._saved_at = self.clock()
+        try:
+            self.store.set_used(self.id, min(self.used(), self.row["minutes"] * 60))
+        except StoreError:
+            pass  # the answer's own save says so, when it is submitted
 
     def run(self) -> dict:
         """Ask until time is up, every drill is answered and the user is done, or they quit."""
@@ -204,6 +221,7 @@ class MockRound(Drilling):
             self.ids.remove(drill_id)
             return None
         self.ui.mock_question(q, tables, self.ids.index(drill_id) + 1, len(self.ids), self.left(), previous)
+        self._save_used()
         start = self._visit_start = self.clock()
         try:
             return self._answer(q, previous)
@@ -214,7 +232,7 @@ class MockRound(Drilling):
         drill_id = q.id
         while True:
             draft = self.drafts.get(drill_id)
-            text = self.ui.mock_answer(q, draft if draft is not None else previous, self.left)
+            text = self.ui.mock_answer(q, draft if draft is not None else previous, self._left_saving)
             entry = commands.read(text, commands.MOCK) if text is not None else commands.Entry(":quit", "", "")
             if self.left() <= 0:
                 # time ran out mid-answer: what was typed (above any command) is the answer
@@ -248,16 +266,19 @@ class MockRound(Drilling):
                 self.ids.remove(drill_id)
                 return None
             break
-        self.drafts.pop(drill_id, None)
         seconds = self.spent.get(drill_id, 0) + (self.clock() - self._visit_start).total_seconds()
+        try:
+            self.store.save_answer(self.id, drill_id, text, seconds, 0, min(self.used(), self.row["minutes"] * 60),
+                                   iso(self.clock()))
+        except StoreError as exc:
+            self.drafts[drill_id] = text
+            self.ui.notice(f"NOT SAVED: {exc}\nYour answer is back in the editor: submit it again once that is "
+                           "fixed, or :quit (the answers saved before it are kept).")
+            return self._answer(q, previous)
+        self.drafts.pop(drill_id, None)
         self.answers[drill_id] = {"answer": text, "seconds": seconds, "hints": 0}
-        self.store.save_answer(self.id, drill_id, text, seconds, 0, min(self.used(), self.row["minutes"] * 60),
-                               iso(self.clock()))
         if self.feedback:
-            try:
-                self.ui.mock_feedback(q, self.judge(q, text))
-            except DrillError as exc:
-                self.ui.notice(f"Could not judge the answer: {exc}")
+            self.ui.mock_feedback(q, judged(self.judge, q, text))
         return "answered"
 
 
@@ -282,20 +303,27 @@ def finish(questions: Mapping[str, Question], store: Store, settings: sched.Sett
             else:
                 results.append((q, None, 0.0, None))
             continue
-        try:
-            verdict = judge(q, given["answer"])
-        except DrillError as exc:
-            verdict = Verdict("error", str(exc))
+        verdict = judged(judge, q, given["answer"])
         seconds = given["seconds"]
         results.append((q, verdict, seconds, given["answer"]))
         rating = sched.rating_for(verdict.outcome, seconds, q.time_target)
-        before = store.card(drill_id)
-        after = sched.review(before, drill_id, rating, now, settings)
         reviews.append((Review(drill_id, iso(now), rating, rating, verdict.outcome, int(seconds * 1000),
-                               given["answer"], "mock", q.content_hash), after, before))
+                               given["answer"], "mock", q.content_hash),
+                        partial(sched.review, drill_id=drill_id, rating=rating, now=now, settings=settings)))
     report = build_report(row, results, store.rounds(), untouched)
     store.finish_round(round_id, iso(now), report, reviews)
     return report
+
+
+def judged(judge: Callable[[Question, str], Verdict], q: Question, answer: str) -> Verdict:
+    """The verdict, whatever the judge raises: an answer that crashes a judge is an error, and the
+    round still finishes (and every --resume with it)."""
+    try:
+        return judge(q, answer)
+    except DrillError as exc:
+        return Verdict("error", str(exc))
+    except Exception as exc:  # noqa: BLE001 - a judge's bug must not wedge the round
+        return Verdict("error", f"the judge failed on this answer ({type(exc).__name__}: {exc})")
 
 
 def build_report(row: dict, results: list[tuple[Question, Verdict | None, float, str | None]], history: list[dict],

@@ -497,7 +497,8 @@ def summary(out: Any, s: Any) -> None:
     out.print(f"streak: {plural(s.streak, 'day')} · due tomorrow: {s.due_tomorrow}")
     if s.stopped_early:
         resume = " `drill today` picks up where you left off." if s.mode == "today" else ""
-        out.print(plain(f"Stopped early; every answer so far is saved.{resume}", "dim"))
+        saved = "the last answer was NOT saved" if s.unsaved else "every answer so far is saved"
+        out.print(plain(f"Stopped early; {saved}.{resume}", "dim"))
 
 
 def clock(seconds: float) -> str:

@@ -32,10 +32,11 @@ class Settings:
     rollover_hour: int = 4
     interview_date: dt.date | None = None
     topics: tuple[str, ...] = ()                      # the topics a person drills; () is all
+    backups: int = 7                                  # daily copies of the progress store kept
     fuzz: bool = True
 
     KEYS = ("desired-retention", "learning-steps", "relearning-steps", "new-per-day", "reviews-per-day",
-            "rollover-hour", "interview-date", "topics")
+            "rollover-hour", "interview-date", "topics", "backups")
 
     @classmethod
     def from_store(cls, raw: dict[str, str]) -> Settings:
@@ -48,7 +49,7 @@ class Settings:
             for key in ("learning-steps", "relearning-steps"):
                 if key in raw:
                     kwargs[key.replace("-", "_")] = tuple(parse_duration(s) for s in raw[key].split())
-            for key in ("new-per-day", "reviews-per-day", "rollover-hour"):
+            for key in ("new-per-day", "reviews-per-day", "rollover-hour", "backups"):
                 if key in raw:
                     kwargs[key.replace("-", "_")] = int(raw[key])
             if raw.get("interview-date"):
@@ -69,6 +70,7 @@ HOW = {
     "rollover-hour": "use an hour from 0 to 23 (4 means 4 am)",
     "interview-date": "use YYYY-MM-DD, such as 2026-12-15",
     "topics": "use topic names such as 'sql probability statistics'",
+    "backups": "use a whole number of daily backups to keep, from 1 to 365",
 }
 
 
@@ -95,6 +97,11 @@ def check_setting(key: str, value: str, today: dt.date | None = None) -> str:
         if key in ("new-per-day", "reviews-per-day", "rollover-hour"):
             n = int(text)
             if not 0 <= n <= (23 if key == "rollover-hour" else 9999):
+                raise ValueError
+            return str(n)
+        if key == "backups":
+            n = int(text)
+            if not 1 <= n <= 365:
                 raise ValueError
             return str(n)
         if key == "interview-date":

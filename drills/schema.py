@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -42,12 +43,16 @@ def field_names() -> tuple[str, ...]:
 def _is_type(value: Any, name: str) -> bool:
     if name in ("integer", "number") and isinstance(value, bool):
         return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False  # .nan and .inf compare false with every bound: no limit could hold them
     return isinstance(value, _TYPES[name])
 
 
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true or false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} (not a finite number)"
     for name in ("string", "integer", "number", "array", "object", "null"):
         if _is_type(value, name):
             return _TYPE_WORDS[name]

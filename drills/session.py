@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from drills import commands, kinds, rowdiff, run
 from drills import scheduler as sched
-from drills.errors import BankError, DrillError
+from drills.errors import BankError, DrillError, StoreError
 from drills.model import DIFFICULTIES, Question, Verdict
 from drills.scheduler import day_start, drill_day
 from drills.store import Review, Store
@@ -79,6 +79,7 @@ class Summary:
     due_tomorrow: int = 0
     stopped_early: bool = False
     nothing_to_do: bool = False
+    unsaved: bool = False  # the session ended on an answer that could not be saved
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -241,6 +242,7 @@ class Session(Drilling):
         super().__init__(questions, store, ui, settings, clock, judge, tables)
         self.mode = mode
         self.failures = store.failures()
+        self.unsaved: StoreError | None = None  # the last review that could not be saved, if still so
 
     def run(self, queue: Queue, notes: Iterable[str] = ()) -> Summary:
         summary = Summary(self.mode, notes=list(notes))
@@ -284,10 +286,15 @@ class Session(Drilling):
             summary.stopped_early = True
         summary.streak = streak(self.store, self.settings, self.clock())
         summary.due_tomorrow = due_tomorrow(self.store, self.questions, self.settings, self.clock())
+        summary.unsaved = self.unsaved is not None
         self.ui.show_summary(summary)
+        if self.unsaved is not None:
+            raise self.unsaved  # the session ended with an answer not saved: exit non-zero
         return summary
 
-    def _one(self, q: Question, progress: Progress) -> Any:
+    def _one(self, q: Question, progress: Progress, draft: str | None = None) -> Any:
+        """Ask `q` until it is answered and saved (returns the result, its card and whether to
+        stop), skipped, quit or found broken. `draft` opens the editor with an answer kept."""
         leech = self.failures.get(q.id, 0) >= sched.LEECH_THRESHOLD
         try:
             tables = self.tables(q) if kinds.of(q).has_tables else None
@@ -297,8 +304,7 @@ class Session(Drilling):
         self.ui.show_question(q, tables, progress, leech)
         start = self.clock()
         hints = did_not_run = 0
-        draft = None  # what the editor opens with next time: the text above a command
-        while True:
+        while True:  # `draft`: what the editor opens with next time, such as the text above a command
             text = self.ui.read_answer(q, draft)
             if text is None:
                 return "quit"
@@ -347,7 +353,6 @@ class Session(Drilling):
         now = self.clock()
         elapsed = (now - start).total_seconds()
         revealed = bool(verdict.details.get("revealed"))
-        card_before = self.store.card(q.id)
         if kinds.of(q).self_rated and not revealed:
             # the model answer first, then the person's own rating
             result = Result(verdict, sched.GOOD, elapsed, hints, None, now, self_rated=True, mode=self.mode)
@@ -360,11 +365,17 @@ class Session(Drilling):
         else:
             rating = auto = sched.rating_for(verdict.outcome, elapsed, q.time_target, hints + did_not_run)
             verdict_name = "revealed" if revealed else verdict.outcome
-        card_after = self._schedule(q, card_before, rating, now)
-        saved = self.store.record(
-            Review(q.id, iso(now), rating, auto, verdict_name, int(elapsed * 1000), text or "", self.mode,
-                   q.content_hash, hints),
-            card_after, card_before)
+        try:
+            saved, card_before, card_after = self.store.record_scheduled(
+                Review(q.id, iso(now), rating, auto, verdict_name, int(elapsed * 1000), text or "", self.mode,
+                       q.content_hash, hints),
+                lambda before: self._schedule(q, before, rating, now))
+        except StoreError as exc:
+            self.unsaved = exc
+            self.ui.notice(f"NOT SAVED: {exc}\nYour answer is back in the editor: submit it again once that is "
+                           "fixed, or :quit.")
+            return self._one(q, progress, draft=text)
+        self.unsaved = None
         next_due = sched.due_of(card_after) if card_after else None
         if kinds.of(q).self_rated and not revealed:
             result.rating, result.next_due = rating, next_due
@@ -378,8 +389,13 @@ class Session(Drilling):
         if change == "quit":
             return result, card_after, True
         if isinstance(change, int) and change != rating:
+            try:
+                self.store.rerate(saved.id, change, lambda before: self._schedule(q, before, change, now))
+            except StoreError as exc:
+                self.ui.notice(f"The new rating was NOT saved ({exc}); the review stays rated "
+                               f"{sched.RATING_NAMES[rating]}.")
+                return result, card_after, False
             card_after = self._schedule(q, card_before, change, now)
-            self.store.rerate(saved.id, change, card_after)
             result.rating = change
             result.next_due = sched.due_of(card_after) if card_after else None
             self.ui.notice(f"Rated {sched.RATING_NAMES[change]}"

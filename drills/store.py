@@ -6,19 +6,22 @@ Ctrl-C, a closed terminal or `kill -9` loses at most the answer being typed.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
+import urllib.parse
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from drills.errors import DrillError
+from drills.errors import DrillError, StoreError
 
 SCHEMA_VERSION = 2
+Schedule = Callable[[dict | None], dict | None]  # the card after a review, given the card before
 DB_NAME = "progress.sqlite3"
 
 MIGRATIONS: dict[int, str] = {
@@ -101,24 +104,76 @@ def default_home() -> Path:
 
 
 class Store:
-    """One open progress database. Safe to open from two terminals at once."""
+    """One open progress database. Safe to open from two terminals at once.
+
+    A store that cannot be written (a read-only file or folder) is opened read-only: reading
+    commands work, and the first write raises its StoreError. Every SQLite or OS error becomes
+    a StoreError naming the file, what is wrong and what to do (`fault`)."""
 
     def __init__(self, home: Path | None = None, path: Path | None = None):
         self.home = Path(home) if home else default_home()
         self.path = path or self.home / DB_NAME
+        self.read_only: StoreError | None = None
+        self.bad_text = 0  # text values read that were not UTF-8 (shown with U+FFFD)
+        self.problems: list[str] = []  # what went wrong on the side (a backup), for a warning
+        self._backed_up = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = FULL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            hint = ("free some space and try again" if "full" in str(exc) else
-                    "if the file is damaged, move it away and restore a backup with `drill import`")
-            raise DrillError(f"cannot open the progress store {self.path}: {exc}; {hint}") from None
         except OSError as exc:
-            raise DrillError(f"cannot create the progress store in {self.path.parent}: {exc.strerror}") from None
+            raise fault(exc, self.path) from None
+        try:
+            if _writable(self.path):
+                self.db = self._connect(self.path)
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = FULL")
+                self.db.execute("PRAGMA foreign_keys = ON")
+                self._migrate()
+            else:
+                self.db = self._open_read_only()
+        except sqlite3.Error as exc:
+            problem = fault(exc, self.path)
+            if problem.kind != FULL or not self.path.exists():
+                raise problem from None
+            try:  # a full disk cannot hold the WAL's shared-memory file: read without it
+                if getattr(self, "db", None) is not None:
+                    self.db.close()
+                self.db = self._open_read_only(fault(exc, self.path, saving=True))
+            except sqlite3.Error:
+                raise problem from None
+
+    def _connect(self, target: Path | str, uri: bool = False) -> sqlite3.Connection:
+        db = sqlite3.connect(target, timeout=10, isolation_level=None, check_same_thread=False, uri=uri)
+        db.text_factory = self._text
+        return db
+
+    def _text(self, raw: bytes) -> str:
+        """A text value; bytes that are not UTF-8 are shown as U+FFFD rather than stopping a command."""
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.bad_text += 1
+            return raw.decode("utf-8", "replace")
+
+    def _open_read_only(self, why: StoreError | None = None) -> sqlite3.Connection:
+        """For reading commands on a store nobody may write: WAL needs its -shm file, which a
+        read-only folder cannot hold, so such a store is read as immutable (nobody can change it)."""
+        if not self.path.exists():
+            raise StoreError(f"cannot create the progress store {self.path}: its folder is read-only. Make it "
+                             f"writable (chmod u+w '{self.path.parent}') or choose another home with --home DIR.",
+                             self.path, "read_only")
+        uri = "file:" + urllib.parse.quote(str(self.path)) + "?mode=ro"
+        db = self._connect(uri, uri=True)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            db.close()
+            db = self._connect(uri + "&immutable=1", uri=True)
+        self.db = db
+        self.read_only = why or fault(sqlite3.OperationalError("attempt to write a readonly database"), self.path, True)
+        if self._check_version() < SCHEMA_VERSION:
+            raise StoreError(f"{self.read_only} (This drill must also upgrade the store's format, which needs "
+                             "to write.)", self.path, "read_only")
+        return db
 
     def close(self) -> None:
         self.db.close()
@@ -129,24 +184,53 @@ class Store:
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
+    def require_writable(self) -> None:
+        """Before a session: say now, not after the first answer, that nothing could be saved."""
+        if self.read_only is not None:
+            raise self.read_only
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT: all or nothing, and writers queue instead of failing."""
+        """BEGIN IMMEDIATE ... COMMIT: all or nothing, and writers queue instead of failing.
+        The first write of the day is preceded by a backup (repair.py)."""
+        self.require_writable()
+        self._daily_backup()
         try:
             self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise DrillError(f"the progress store is busy or unwritable ({exc}); try again") from None
+        except sqlite3.Error as exc:
+            raise fault(exc, self.path) from None
         try:
             yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        try:
             self.db.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            self.db.execute("ROLLBACK")
-            raise DrillError(f"could not save progress ({exc}); nothing from this step was written. "
-                             "If the disk is full, free some space and answer again.") from None
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise fault(exc, self.path, saving=True) from None
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # SQLite rolled back already (a full disk can do that)
+
+    def _daily_backup(self) -> None:
+        if self._backed_up:
+            return
+        self._backed_up = True
+        if self.schema_version == 0:
+            return  # a new store: nothing to keep yet
+        from drills import repair
+
+        try:
+            problem = repair.daily_backup(self)
+        except (OSError, sqlite3.Error) as exc:
+            why = getattr(exc, "strerror", None) or exc
+            problem = f"could not back up {self.path} into {repair.folder(self.path)}: {why}"
+        if problem:
+            self.problems.append(problem)
 
     def _migrate(self) -> None:
         version = self._check_version()
@@ -190,6 +274,23 @@ class Store:
                 self._put_card(db, review.drill_id, card_after, review.reviewed_at)
         return saved
 
+    def record_scheduled(self, review: Review, schedule: Schedule) -> tuple[Review, dict | None, dict | None]:
+        """Save a review and the card `schedule` makes of the drill's card as it is inside the write
+        transaction: two terminals answering the same drill both move its card, neither update is
+        lost. Returns the saved review, the card before and the card after."""
+        with self.transaction() as db:
+            before = self._card(db, review.drill_id)
+            after = schedule(before)
+            saved = self._insert_review(db, review, before)
+            if after is not None:
+                self._put_card(db, review.drill_id, after, review.reviewed_at)
+        return saved, before, after
+
+    @staticmethod
+    def _card(db: sqlite3.Connection, drill_id: str) -> dict | None:
+        row = db.execute("SELECT card FROM cards WHERE drill_id = ?", (drill_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
     @staticmethod
     def _insert_review(db: sqlite3.Connection, review: Review, card_before: dict | None) -> Review:
         uid = review.uid or uuid.uuid4().hex
@@ -201,13 +302,20 @@ class Store:
              json.dumps(card_before) if card_before is not None else None))
         return Review(**{**asdict(review), "uid": uid, "id": cur.lastrowid})
 
-    def rerate(self, review_id: int, rating: int, card_after: dict | None) -> None:
-        """The user changed the rating on the result screen: keep both, reschedule the card."""
+    def rerate(self, review_id: int, rating: int, card_after: dict | Schedule | None) -> None:
+        """The user changed the rating on the result screen: keep both, reschedule the card.
+        `card_after` may be a schedule, given the card before the review; the card is then moved
+        only if no later review of the drill (from another terminal) has moved it since."""
         with self.transaction() as db:
-            row = db.execute("SELECT drill_id, reviewed_at FROM reviews WHERE id = ?", (review_id,)).fetchone()
+            row = db.execute("SELECT drill_id, reviewed_at, card_before FROM reviews WHERE id = ?",
+                             (review_id,)).fetchone()
             if row is None:
                 raise DrillError(f"no review {review_id}")
             db.execute("UPDATE reviews SET rating = ? WHERE id = ?", (rating, review_id))
+            if callable(card_after):
+                later = db.execute("SELECT 1 FROM reviews WHERE drill_id = ? AND id > ? AND mode != 'cram'",
+                                   (row[0], review_id)).fetchone()
+                card_after = None if later else card_after(json.loads(row[2]) if row[2] else None)
             if card_after is not None:
                 self._put_card(db, row[0], card_after, row[1])
 
@@ -335,7 +443,7 @@ class Store:
         """Merge an export, checked in full first, in one transaction: reviews by uid (never twice),
         cards where the import is newer, mock rounds not already here. Returns (reviews added,
         cards updated, rounds added)."""
-        from drills.backup import check
+        from drills.exports import check
 
         data = check(data)
         added = updated = rounds = 0
@@ -424,18 +532,90 @@ class Store:
         return [{"id": i, "started_at": s, "minutes": m, "status": st, "report": json.loads(r) if r else None}
                 for i, s, m, st, r in rows]
 
-    def finish_round(self, round_id: int, finished_at: str, report: dict, reviews: list[tuple]) -> None:
-        """Close a round: its report and the mock-mode reviews of its answers, all or nothing."""
+    def finish_round(self, round_id: int, finished_at: str, report: dict,
+                     reviews: list[tuple[Review, Schedule]]) -> None:
+        """Close a round: its report and the mock-mode reviews of its answers, each card read and
+        scheduled inside the transaction; all or nothing."""
         with self.transaction() as db:
-            for review, card_after, card_before in reviews:
-                self._insert_review(db, review, card_before)
-                if card_after is not None:
-                    self._put_card(db, review.drill_id, card_after, review.reviewed_at)
+            for review, schedule in reviews:
+                before = self._card(db, review.drill_id)
+                self._insert_review(db, review, before)
+                after = schedule(before)
+                if after is not None:
+                    self._put_card(db, review.drill_id, after, review.reviewed_at)
             db.execute("UPDATE mock_rounds SET status = 'finished', finished_at = ?, report = ? WHERE id = ?",
                        (finished_at, json.dumps(report), round_id))
 
     def integrity(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _may(path: Path, mode: int) -> bool:
+    """os.access as the process is (its effective uid and capabilities), not its real uid."""
+    return os.access(path, mode, effective_ids=os.access in os.supports_effective_ids)
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write the store: the file (if it exists) and its folder, which
+    holds the WAL and shared-memory files beside it."""
+    return _may(path.parent, os.W_OK | os.X_OK) and (not path.exists() or _may(path, os.W_OK))
+
+
+def _no_space(path: Path) -> bool:
+    """Whether the store's filesystem is (almost) full: SQLite reports some writes that fail for
+    lack of space (its shared-memory file, say) as I/O errors."""
+    folder = next((p for p in (path.parent, *path.parents) if p.exists()), path.parent)
+    try:
+        found = os.statvfs(folder)
+    except OSError:
+        return False
+    return found.f_bavail * found.f_frsize < 1 << 20
+
+
+def _why_read_only(path: Path, exc: BaseException) -> str:
+    still = " `drill stats`, `due`, `export` and `list` still work."
+    if not path.exists():
+        folder = next((p for p in path.parents if p.exists()), path.parent)
+        return (f"its folder cannot be created ({getattr(exc, 'strerror', None) or exc}). Make '{folder}' writable, "
+                "or choose another home with --home DIR or DRILL_HOME.")
+    if not _may(path.parent, os.W_OK | os.X_OK):
+        return (f"its folder {path.parent} is read-only (SQLite keeps a journal beside the file). Make it writable "
+                f"(chmod u+w '{path.parent}'), or run drill as its owner.{still}")
+    if not _may(path, os.W_OK):
+        return f"the file is read-only. Make it writable (chmod u+w '{path}'), or run drill as its owner.{still}"
+    return f"it is on a read-only filesystem or cannot be written ({exc}). Make it writable.{still}"
+
+
+FULL, READ_ONLY, DAMAGED, BUSY = "full", "read_only", "damaged", "busy"
+RESTORE_HINT = ("`drill doctor` checks it, and `drill doctor --restore` puts the newest good backup in its place "
+                "(the damaged file is kept beside it).")
+
+
+def fault(exc: BaseException, path: Path, saving: bool = False) -> StoreError:
+    """What an SQLite or OS error on the store at `path` means, and what to do about it."""
+    text = str(exc)
+    low = text.lower()
+    code = getattr(exc, "errno", None)
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    lost = " Nothing already saved is lost." if saving else ""
+    if code == errno.ENOSPC or "full" in low or name == "SQLITE_FULL" or ("i/o" in low and _no_space(path)):
+        what, kind = f"the disk is full. Free some space and try again.{lost}", FULL
+    elif (code in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in low or "read-only" in low
+          or name.startswith("SQLITE_READONLY") or name in ("SQLITE_PERM", "SQLITE_CANTOPEN")
+          and not _writable(path)):
+        what, kind = f"{_why_read_only(path, exc)}{lost}", READ_ONLY
+    elif ("malformed" in low or "not a database" in low or "decode" in low
+          or name in ("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        what, kind = f"the file is damaged ({text}); {RESTORE_HINT}", DAMAGED
+    elif "i/o" in low or name.startswith("SQLITE_IOERR"):
+        what, kind = (f"the disk reported an error ({text}). Check the disk and that it has space, then try again; "
+                      f"`drill doctor` checks the store.{lost}"), "other"
+    elif "locked" in low or "busy" in low:
+        what, kind = "another drill is writing to it and did not finish in 10 seconds; try again.", BUSY
+    else:
+        what, kind = f"{text}.{lost}", "other"
+    doing = "cannot save progress to" if saving else "cannot use the progress store"
+    return StoreError(f"{doing} {path}: {what}", path, kind)
 
 
 def _statements(script: str) -> list[str]:

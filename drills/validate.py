@@ -134,15 +134,45 @@ def _judged(questions: list[Question], jobs: int, mutants: bool = False) -> Iter
     if jobs <= 1 or len(questions) < 8:
         return map(check, questions)
     import multiprocessing
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
     from drills import cache
 
     # spawn, not fork: each worker starts its own SQL worker and sandbox server, with this home
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=cache.set_home, initargs=(cache.home(),))
+                               initializer=_worker_start, initargs=(cache.home(), os.getpid()))
     with pool:
         return list(pool.map(check, questions, chunksize=1))
+
+
+def _worker_start(home: Path, parent: int) -> None:
+    """A validate worker dies with validate, however validate ends (SIGKILL included): the kernel
+    kills it when its parent goes (Linux), else a thread watches for that. Its SQL worker and
+    sandbox server then see their request pipes close and stop too."""
+    import os
+    import signal
+    import threading
+
+    from drills import cache
+
+    cache.set_home(home)
+    try:
+        from drills.sandbox import libc
+
+        libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError, ImportError):
+        threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # gone before the death signal was set
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    import os
+
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def check_question(q: Question, mutants: bool = False) -> Checked:
@@ -186,7 +216,7 @@ def check_question(q: Question, mutants: bool = False) -> Checked:
 
 
 def _mutants(q: Question, checked: Checked) -> DrillMutants:
-    from drills.mutants import diff, judge_mutants, killing_data
+    from drills.mutants import diff, judge_mutants, killing_data, searches_data
 
     path = str(q.path)
     result = judge_mutants(q)
@@ -195,12 +225,16 @@ def _mutants(q: Question, checked: Checked) -> DrillMutants:
     for j in result.survivors:
         m = j.mutant
         data = killing_data(q, m)
-        found = (f"data that kills it (check that it fits the prompt, then add it to extra_setups):\n{data}"
-                 if data else "no small change of the drill's data kills it: if no data can, acknowledge it")
+        if data:
+            found = f"data that kills it (check that it fits the prompt, then add it to extra_setups):\n{data}"
+        elif searches_data(q.kind):
+            found = "no small change of the drill's data kills it: if no data can, acknowledge it"
+        else:
+            found = "add a test on which it and the reference differ; if no input the prompt allows can, acknowledge it"
         checked.problems.append(Problem(
             path, q.line_of("solution"),
-            f"mutant {m.id} survives ({m.description}): every dataset gives the reference's result; add data "
-            "that tells them apart, or list it under equivalent_mutants with the reason no data can", q.id,
+            f"mutant {m.id} survives ({m.description}): no dataset or test tells it from the reference; add one "
+            "that does, or list it under equivalent_mutants with the reason none can", q.id,
             detail=f"{diff(q, m)}\n{found}"))
     for mutant_id in result.unknown_acknowledgements:
         checked.problems.append(Problem(path, q.line_of("equivalent_mutants"),

@@ -79,8 +79,8 @@ def test_a_link_out_of_the_bank_is_refused_without_reading_its_target(tmp_path):
     result = drill("--home", str(tmp_path / "home"), "--no-builtin", "--bank", str(bank), "list")
     assert result.exit_code == 0
     assert "TOPSECRET" not in result.output and "TOPSECRET" not in result.stderr
-    assert f"{bank / 'probability' / 'leak.yaml'}: is a symbolic link to a file outside the bank" in result.stderr
-    assert f"{bank / 'probability' / 'pipe.yaml'}: is not a regular file" in result.stderr
+    assert f"{bank / 'probability' / 'leak.yaml'}:1: is a symbolic link to a file outside the bank" in result.stderr
+    assert f"{bank / 'probability' / 'pipe.yaml'}:1: is not a regular file" in result.stderr
     # a link that stays in the bank is read like any other file (here: the same drill twice)
     assert "duplicate id 'probability/two-dice-seven'" in result.stderr
 
@@ -107,3 +107,60 @@ def test_one_broken_file_in_an_extra_bank_is_reported_and_left_out(tmp_path):
     assert validate.exit_code == 1
     assert "probability/broken.yaml:3: invalid YAML" in validate.output
     assert "probability/laughs.yaml:3: '*a' is a YAML alias" in validate.output
+
+
+RUNNING_TOTAL = (FIXTURE_BANK / "sql" / "running-total.yaml").read_text()
+
+
+@pytest.mark.parametrize("loader, depth", [("libyaml", 60), ("libyaml", 998), ("libyaml", 5000), ("python", 60),
+                                           ("python", 400)])  # the pure-Python parser is slow when deep
+def test_deep_nesting_is_refused_at_its_line_by_either_parser(tmp_path, monkeypatch, loader, depth):
+    import yaml
+
+    from drills import bank
+
+    if loader == "python":
+        monkeypatch.setattr(bank, "_loader_class", lambda: yaml.SafeLoader)
+    path = write(tmp_path / "probability" / "x.yaml",
+                 GOOD.replace("two-dice-seven", "x") + "extra: " + "[" * depth + "a" + "]" * depth + "\n")
+    with pytest.raises(BankError) as info:
+        load_file(path, tmp_path)
+    assert info.value.line == GOOD.count("\n") + 1
+    assert "nest" in info.value.message
+
+
+@pytest.mark.parametrize("name, text, line, message", [
+    ("deep", GOOD + "extra: " + "[" * 1000 + "]" * 1000 + "\n", 16, "nest"),
+    ("bell", GOOD.replace("title: Sum of seven", "title: Sum \x07of seven"), 3, "control characters"),
+    ("escape", GOOD + "\x1b[2J\n", 16, "control characters"),
+    ("nan", RUNNING_TOTAL.replace("time_limit: 2", "time_limit: .nan"), 27, "'time_limit' must be a number, not nan"),
+    ("big", GOOD + "#" + "x" * MAX_FILE_BYTES + "\n", 1, "file is larger than"),
+])
+def test_every_loader_error_names_file_and_line_in_validate_list_and_today(tmp_path, name, text, line, message):
+    bank = tmp_path / "bank"
+    shutil.copytree(FIXTURE_BANK, bank)
+    topic = "sql" if name == "nan" else "probability"
+    path = write(bank / topic / f"{name}.yaml", text.replace("two-dice-seven", name).replace("running-total", name))
+    home = str(tmp_path / "home")
+    checked = drill("--home", home, "--no-builtin", "--bank", str(bank), "validate", str(path))
+    assert checked.exit_code == 1
+    assert f"{path}:{line}: " in checked.output and message in checked.output, checked.output
+    for args in (["list"], ["today"]):
+        result = drill("--home", home, "--no-builtin", "--bank", str(bank), *args, input=":quit\n---\n")
+        assert result.exit_code == 0, result.output
+        assert f"Warning: left out: {path}:{line}: " in result.stderr
+        assert "Traceback" not in result.output
+
+
+def test_a_numeric_solution_past_any_float_is_judged_not_crashed(tmp_path):
+    bank = tmp_path / "bank"
+    shutil.copytree(FIXTURE_BANK, bank)
+    path = write(bank / "probability" / "huge.yaml",
+                 GOOD.replace("two-dice-seven", "huge").replace("solution: 1/6", "solution: 10**400"))
+    result = drill("--home", str(tmp_path / "home"), "--no-builtin", "--bank", str(bank), "validate", str(path))
+    assert result.exit_code == 0, result.output
+    checked = drill("--home", str(tmp_path / "home"), "--no-builtin", "--bank", str(bank), "check",
+                    "probability/huge", "-a", "-", input="1e399\n")
+    assert checked.exit_code == 1 and "Traceback" not in checked.output
+    assert drill("--home", str(tmp_path / "home"), "--no-builtin", "--bank", str(bank), "check", "probability/huge",
+                 "-a", "-", input="1e400\n").exit_code == 0

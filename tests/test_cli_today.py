@@ -219,3 +219,19 @@ def test_a_real_terminal_session(tmp_path):
     assert [(r.drill_id, r.rating) for r in reviews] == [("concepts/null-in-count", 3),
                                                         ("probability/two-dice-seven", 2)]
     assert reviews[1].auto_rating == 4
+
+
+def test_ctrl_c_again_and_again_while_a_session_ends_prints_nothing_stray(tmp_path):
+    """In a real terminal, Ctrl-C pressed while the editor closes, the summary prints and the
+    workers stop: no traceback, no asyncio warning, no "Aborted!"."""
+    with Terminal(tmp_path, FIXTURE_BANK, "today") as term:
+        term.read_until(b"COUNT and NULL")
+        term.type_at_prompt(b":quit\x1b\r")
+        for _ in range(20):
+            os.write(term.fd, b"\x03")
+            time.sleep(0.02)
+        code = term.finish()
+    text = term.text()
+    assert code in (0, 130), text
+    for stray in ("Traceback", "Exception ignored", "RuntimeWarning", "Aborted!", "KeyboardInterrupt"):
+        assert stray not in text, text[-2000:]

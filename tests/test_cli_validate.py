@@ -1,11 +1,20 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 
+import pytest
 from click.testing import CliRunner
 
 from drills.cli import cli
+
+from .conftest import FIXTURE_BANK
+from .test_cli_today import ROOT
 
 
 def test_fixture_bank_validates(fixture_bank):
@@ -152,3 +161,78 @@ def test_a_result_value_on_a_rounding_tie_is_warned_about(tmp_path):
            in result.output
     _, result = _validate_one(tmp_path, SQL_DRILL)
     assert "rounding tie" not in result.output
+
+
+def _children() -> dict[int, int]:
+    """Every process's parent, from /proc."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    found[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    return found
+
+
+def _descendants(pid: int) -> set[int]:
+    parents = _children()
+    out, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        kids = [c for c, parent in parents.items() if parent == p]
+        out.update(kids)
+        todo += kids
+    return out
+
+
+def _command(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the process tree from /proc")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGHUP])
+def test_killing_validate_leaves_no_worker_behind(tmp_path, sig):
+    """Workers, their SQL workers and sandbox servers die with validate, however it is killed."""
+    bank = tmp_path / "bank"
+    shutil.copytree(FIXTURE_BANK, bank)
+    source = (FIXTURE_BANK / "sql" / "running-total.yaml").read_text()
+    for i in range(6):
+        (bank / "sql" / f"rt{i}.yaml").write_text(source.replace("sql/running-total", f"sql/rt{i}"))
+    (bank / "algorithms").mkdir()
+    shutil.copy(ROOT / "questions" / "algorithms" / "max-sum-k-consecutive.yaml", bank / "algorithms")
+    env = {**os.environ, "DRILL_HOME": str(tmp_path / "home"), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "drills", "--no-builtin", "--bank", str(bank), "validate",
+                             "--jobs", "2"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    tree: set[int] = set()
+    while time.monotonic() < deadline and proc.poll() is None:
+        tree |= _descendants(proc.pid)
+        started = " ".join(_command(p) for p in tree)
+        if "sql_worker" in started and " -I -S -B " in started:  # a SQL worker and a sandbox server
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "validate finished before it could be killed"
+    tree |= _descendants(proc.pid)
+    os.kill(proc.pid, sig)
+    proc.wait(10)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(p) for p in tree):
+        time.sleep(0.1)
+    left = sorted(p for p in tree if _alive(p))
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"{len(left)} of {len(tree)} processes outlived validate"

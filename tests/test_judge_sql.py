@@ -361,3 +361,20 @@ def test_outer_order_by_is_found_in_the_text(sql, outer):
     assert _outer_order_by_in_text(sql) is outer
     con = connect("CREATE TABLE t (x INTEGER, y INTEGER); CREATE TABLE u (y INTEGER);")
     assert has_outer_order_by(con, sql) is outer  # DuckDB's own parser agrees
+
+
+def test_the_worker_keeps_a_few_threads_however_many_datasets_it_has_seen(running):
+    """DuckDB starts no threads of its own and the side-by-side pool is started once: the
+    worker does not grow a thread per connection over a long session."""
+    import os
+
+    from drills.judge.sql_worker import CACHE_SIZE, MAX_THREADS
+
+    for i in range(CACHE_SIZE + 4):
+        q = dataclasses.replace(running, setup=running.setup.replace("1.50", f"{i}.50"),
+                                extra_setups=tuple(s.replace("2.25", f"{i}.25") for s in running.extra_setups))
+        assert judge(q, q.solution).correct
+    with open(f"/proc/{runner().proc.pid}/status") as f:
+        threads = next(int(line.split()[1]) for line in f if line.startswith("Threads:"))
+    assert threads <= MAX_THREADS
+    assert os.cpu_count() and threads >= 2

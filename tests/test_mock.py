@@ -289,3 +289,78 @@ def test_feedback_now_says_so_and_the_report_shows_the_answer_by_the_reference(t
     report = result.output[result.output.index("missed: Sum of seven"):]
     assert [x.strip() for x in report[report.index("Your answer"):].splitlines()[:4]] == [
         "Your answer", "1/11", "Reference", "1/6"]
+
+
+def test_a_judge_that_raises_is_an_error_verdict_and_the_round_finishes(tmp_path, questions):
+    from drills.model import Verdict
+
+    def judge(q, answer):
+        if q.kind == "numeric":
+            raise OverflowError("int too large to convert to float")
+        return Verdict("correct", "Correct.")
+
+    store = Store(tmp_path)
+    round_id = new_round(store, questions, 10, PLAN)
+    clock = Clock(T0)
+    ui = TimedUI(answers("10**400", RUNNING, TOP_EARNER, ":done"), clock, [10, 10, 10, 1])
+    report = MockRound(questions, store, ui, SETTINGS, round_id, clock=clock, judge=judge).run()
+    by_id = {d["id"]: d for d in report["drills"]}
+    assert by_id["probability/two-dice-seven"]["outcome"] == "error"
+    assert by_id["probability/two-dice-seven"]["message"] == (
+        "the judge failed on this answer (OverflowError: int too large to convert to float)")
+    assert (report["correct"], report["answered"]) == (2, 3)
+    assert store.round(round_id)["status"] == "finished"
+    assert [r.verdict for r in store.reviews(mode="mock")] == ["error", "correct", "correct"]
+
+
+class KilledWhileTyping(PlainUI):
+    """Types for `seconds` of the fake clock, its countdown asking the time left each second, and
+    then the process is killed: nothing after that runs."""
+
+    def __init__(self, clock: Clock, seconds: int):
+        super().__init__(io.StringIO(""), console=__import__("drills.render", fromlist=["console"]).console())
+        self.clock, self.seconds = clock, seconds
+
+    def mock_answer(self, q, previous, seconds_left):
+        for _ in range(self.seconds):
+            self.clock.now += dt.timedelta(seconds=1)
+            seconds_left()
+        raise SystemExit(-9)
+
+
+def test_time_spent_on_the_drill_being_typed_when_killed_is_counted_on_resume(tmp_path, questions):
+    from drills.mock import HEARTBEAT_S
+
+    store = Store(tmp_path)
+    round_id = new_round(store, questions, 10, PLAN)
+    clock = Clock(T0)
+    with pytest.raises(SystemExit):
+        MockRound(questions, store, KilledWhileTyping(clock, 47), SETTINGS, round_id, clock=clock).run()
+    used = Store(tmp_path).round(round_id)["used_s"]
+    assert 47 - HEARTBEAT_S <= used <= 47
+    resumed = MockRound(questions, Store(tmp_path), KilledWhileTyping(Clock(T0), 0), SETTINGS, round_id,
+                        clock=Clock(T0))
+    assert resumed.left() == 600 - used
+
+
+def test_a_full_disk_mid_round_keeps_the_answer_and_the_round(tmp_path, questions, monkeypatch, capsys):
+    from drills.errors import StoreError
+
+    from .faults import disk_full
+
+    round_id = new_round(Store(tmp_path), questions, 10, PLAN)
+    clock = Clock(T0)
+    drafts = []
+
+    class Remember(TimedUI):
+        def mock_answer(self, q, previous, seconds_left):
+            drafts.append(previous)
+            return super().mock_answer(q, previous, seconds_left)
+
+    ui = Remember(answers("1/6", ":quit", "yes"), clock, [10, 1, 1])
+    with disk_full(monkeypatch), pytest.raises(StoreError, match="the disk is full"):
+        MockRound(questions, Store(tmp_path), ui, SETTINGS, round_id, clock=clock).run()
+    assert drafts == [None, "1/6\n"]
+    assert "NOT SAVED: cannot save progress to" in " ".join(capsys.readouterr().out.split())
+    row = Store(tmp_path).round(round_id)
+    assert row["status"] == "running" and row["answers"] == {}  # resumable, nothing half-written

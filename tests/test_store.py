@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import sqlite3
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -65,7 +66,7 @@ def test_a_newer_store_is_refused_untouched(tmp_path):
 
 def test_corrupt_store_is_a_clear_error(tmp_path):
     (tmp_path / "progress.sqlite3").write_bytes(b"this is not a database" * 100)
-    with pytest.raises(DrillError, match="cannot open the progress store"):
+    with pytest.raises(DrillError, match="progress store .*: the file is damaged .*drill doctor --restore"):
         Store(tmp_path)
 
 
@@ -162,3 +163,35 @@ def test_a_version_1_store_is_migrated_and_keeps_its_reviews(tmp_path):
     assert store.schema_version == SCHEMA_VERSION
     assert [r.uid for r in store.reviews()] == ["u1"]
     assert store.rounds() == []
+
+
+def test_two_terminals_answering_one_drill_both_move_its_card(tmp_path):
+    """Each card update reads the card inside its own write transaction: none is lost."""
+    import threading
+
+    Store(tmp_path).close()
+    rounds = 25
+    start = threading.Barrier(2)
+
+    def count(before):
+        time.sleep(0.001)  # a wide window between reading the card and writing it
+        n = (before or {"n": 0})["n"] + 1
+        return {"n": n, "due": f"2026-03-{1 + n % 28:02d}T00:00:00+00:00"}
+
+    def writer():
+        store = Store(tmp_path)
+        start.wait()
+        for _ in range(rounds):
+            store.record_scheduled(review(), count)
+        store.close()
+
+    threads = [threading.Thread(target=writer) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    store = Store(tmp_path)
+    assert store.card("sql/a")["n"] == 2 * rounds
+    befores = [json.loads(r[0])["n"] if r[0] else 0 for r in store.db.execute(
+        "SELECT card_before FROM reviews ORDER BY id")]
+    assert befores == list(range(2 * rounds))  # each review saw the card the one before it made

@@ -22,10 +22,13 @@ from typing import Any
 
 HEADER = struct.Struct(">I")
 READ_ONLY = {"SELECT"}
-CACHE_SIZE = 48  # datasets, each with its connections in every storage order
+CACHE_SIZE = 16  # datasets, each with its connections in every storage order (about 4 MB each)
 MEMORY_LIMIT_MB = 2048  # the worker's whole address space; DuckDB itself is told 1 GB below
 SHUFFLE_SEED = 7919
 THREADS = min(3, os.cpu_count() or 1)  # storage orders judged side by side
+# All the threads the worker has: these, the main one, the parent watch and the watchdogs' monitor;
+# DuckDB itself starts none (CONFIG below).
+MAX_THREADS = THREADS + 3
 
 # The physical orders each dataset is judged in: as the setup inserted the rows, reversed,
 # and shuffled with a fixed seed. SQL promises no order without ORDER BY.
@@ -432,7 +435,21 @@ def cap_memory(megabytes: int = MEMORY_LIMIT_MB) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _exit_with_parent(fd: int) -> None:
+    """Stop at once, even mid-query, when the parent's end of the request pipe closes: the
+    parent is gone (killed, say), and nobody will read a reply."""
+    import select
+
+    poller = select.poll()
+    poller.register(fd, 0)  # only hang-up and errors wake it, never a waiting request
+    while True:
+        for _, events in poller.poll():
+            if events & (select.POLLHUP | select.POLLERR | select.POLLNVAL):
+                os._exit(0)
+
+
 def main() -> None:
+    threading.Thread(target=_exit_with_parent, args=(0,), name="parent-watch", daemon=True).start()
     inp = os.fdopen(os.dup(0), "rb")
     out = os.fdopen(os.dup(1), "wb")
     # nothing else may write to the reply channel

@@ -125,12 +125,17 @@ def diff(question: Question, mutant: Mutant) -> str:
     return "\n".join(lines)
 
 
+def searches_data(kind: str) -> bool:
+    """Whether the kind looks for data that kills a survivor (`killing_data`)."""
+    module = _module(kind)
+    return module is not None and hasattr(module, "killing_data")
+
+
 def killing_data(question: Question, mutant: Mutant) -> str | None:
     """Data on which the mutant fails, when the kind knows how to look for it."""
-    module = _module(question.kind)
-    if module is None or not hasattr(module, "killing_data"):
+    if not searches_data(question.kind):
         return None
-    return module.killing_data(question, mutant)
+    return _module(question.kind).killing_data(question, mutant)  # type: ignore[union-attr]
 
 
 @dataclass
