@@ -1,90 +1,41 @@
 """pandas mutants: the reference's syntax tree (`ast`) with one pandas mistake in it.
 
-The operators are the method arguments and calls that interviews punish in pandas: NaN keys
-dropped or kept (`dropna`), the other duplicate kept (`keep`), the rank method changed
-(average, min, dense, first), a sort direction flipped, a merge's `how` changed, `sort=False`
-dropped, a `.reset_index()` whose result is used further dropped, a groupby dropped before a
-per-group step (shift, cumsum, rank, ffill...: the whole table instead of each group), a
-rolling window, `min_periods` or time offset moved by one, `closed=` and `pd.cut`'s `right=`
-changed, `pivot_table`'s `aggfunc` dropped (the mean), and the swaps of look-alike methods
-(nunique / count / size, first / last, min / max, idxmin / idxmax, nlargest / nsmallest,
-ffill / bfill).
+Every Python mutant (drills/mutants/python.py: comparisons, constants off by one,
+conditions and negations dropped...) plus the method arguments and calls that interviews
+punish in pandas: NaN keys dropped or kept (`dropna`), the other duplicate kept (`keep`),
+the rank method changed (average, min, max, first, dense), a sort direction flipped, a
+merge's `how` changed, merge_asof's `by` dropped or its direction changed, `sort=False`
+dropped, a `.reset_index()` whose result is used further dropped, a groupby dropped before
+a per-group step (shift, cumsum, rank, ffill...: the whole table instead of each group), a
+shift turned the other way, a time window ("7D") moved by a unit, a resample period
+labelled at its other end ("MS" / "ME"), `min_periods` dropped, `closed=` and `pd.cut`'s
+`right=` changed, `pivot_table`'s `aggfunc` dropped (the mean), and look-alike methods or
+aggregation names swapped (nunique / count / size, first / last, min / max, idxmin /
+idxmax, nlargest / nsmallest, ffill / bfill, sum / mean).
 
-Mutants are written with `ast.unparse`, which drops comments and normalises layout; the
-baseline is the reference written the same way, so a diff shows only the change.
+Not mutated: a sort's `kind` (on the small data of a drill NumPy's default sort is stable
+too, so no dataset could tell them apart) and `validate=` (it raises or changes nothing).
 """
 
 from __future__ import annotations
 
 import ast
-import copy
 import re
-from collections import Counter
-from collections.abc import Callable, Iterator
-from functools import lru_cache
 
-from drills.errors import DrillError
 from drills.model import Question
 from drills.mutants import Mutant
-
-Change = Callable[[ast.AST], ast.AST]  # takes the node in a fresh copy of the tree, returns what replaces it
-Operators = Iterator[tuple[str, str, Change]]
-
-
-@lru_cache(maxsize=256)
-def _parse(source: str) -> ast.Module:
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError) as exc:
-        raise DrillError(f"the reference cannot be parsed for mutants: {exc}") from None
-
-
-def _preorder(node: ast.AST) -> Iterator[ast.AST]:
-    yield node
-    for child in ast.iter_child_nodes(node):
-        yield from _preorder(child)
+from drills.mutants import python as py
+from drills.mutants.python import Change, Operators
 
 
 def baseline(question: Question) -> str:
     """The reference as its mutants are written: the same tree, unparsed."""
-    return ast.unparse(_parse(question.solution))
+    return py.baseline(question)
 
 
 def mutants(question: Question) -> list[Mutant]:
-    tree = _parse(question.solution)
-    seen = {ast.unparse(tree)}
-    parents = {id(child): node for node in _preorder(tree) for child in ast.iter_child_nodes(node)}
-    count: Counter[str] = Counter()
-    out = []
-    for index, node in enumerate(_preorder(tree)):
-        for operator, description, change in _operators(node, parents):
-            count[operator] += 1
-            source = _rewritten(tree, index, change)
-            if source in seen:
-                continue  # a no-op, or the same text as an earlier mutant
-            seen.add(source)
-            out.append(Mutant(f"{operator}#{count[operator]}", operator, description, source + "\n"))
-    return out
-
-
-def _rewritten(tree: ast.Module, index: int, change: Change) -> str:
-    """The tree with its index-th node (pre-order) replaced by what `change` makes of a copy of it."""
-    fresh = copy.deepcopy(tree)
-    target = next(n for i, n in enumerate(_preorder(fresh)) if i == index)
-    new = change(target)
-    if new is not target:
-        for parent in _preorder(fresh):
-            for name, value in ast.iter_fields(parent):
-                if value is target:
-                    setattr(parent, name, new)
-                elif isinstance(value, list) and any(v is target for v in value):
-                    value[[id(v) for v in value].index(id(target))] = new
-    return ast.unparse(ast.fix_missing_locations(fresh))
-
-
-def _operators(node: ast.AST, parents: dict[int, ast.AST]) -> Operators:
-    for make in OPERATORS:
-        yield from make(node, parents)
+    """The Python mutants of the reference (comparisons, constants, conditions...) and the pandas ones."""
+    return py.mutants(question, py.OPERATORS + OPERATORS)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -145,7 +96,7 @@ def _choices(node: ast.Call, name: str, values: tuple, default: object, what: st
 # --- the operators: each yields (operator, description, change) for one node ---------------
 
 
-def dropna(node: ast.AST, parents: dict) -> Operators:
+def dropna(node: ast.AST, facts: py._Facts) -> Operators:
     """`dropna=` flipped where it is given: NaN keys kept or dropped."""
     if isinstance(node, ast.Call):
         present, value = _constant(node, "dropna")
@@ -157,7 +108,7 @@ KEEP = {"drop_duplicates": ("first", "last", False), "duplicated": ("first", "la
         "nlargest": ("first", "last", "all"), "nsmallest": ("first", "last", "all")}
 
 
-def keep(node: ast.AST, parents: dict) -> Operators:
+def keep(node: ast.AST, facts: py._Facts) -> Operators:
     name = _method(node)
     if name not in KEEP:
         return
@@ -170,7 +121,7 @@ def keep(node: ast.AST, parents: dict) -> Operators:
 RANK_METHODS = ("average", "min", "max", "first", "dense")
 
 
-def rank(node: ast.AST, parents: dict) -> Operators:
+def rank(node: ast.AST, facts: py._Facts) -> Operators:
     if _method(node) == "rank":
         yield from _choices(node, "method", RANK_METHODS, "average", "another rank method")
         present, value = _constant(node, "pct")
@@ -178,7 +129,7 @@ def rank(node: ast.AST, parents: dict) -> Operators:
             yield ("flip-pct", f"pct={value} made pct={not value}", _set("pct", not value))
 
 
-def ascending(node: ast.AST, parents: dict) -> Operators:
+def ascending(node: ast.AST, facts: py._Facts) -> Operators:
     """A sort direction flipped: `ascending=` negated (each one of a list), or added as False."""
     if _method(node) not in ("sort_values", "rank", "sort_index"):
         return
@@ -202,7 +153,7 @@ def _flip_item(i: int) -> Change:
     return change
 
 
-def merge_how(node: ast.AST, parents: dict) -> Operators:
+def merge_how(node: ast.AST, facts: py._Facts) -> Operators:
     name = _method(node)
     if name == "merge":
         yield from _choices(node, "how", ("inner", "left", "outer"), "inner", "another join")
@@ -210,17 +161,17 @@ def merge_how(node: ast.AST, parents: dict) -> Operators:
         yield from _choices(node, "how", ("inner", "left", "outer"), "left", "another join")
 
 
-def sort_false(node: ast.AST, parents: dict) -> Operators:
+def sort_false(node: ast.AST, facts: py._Facts) -> Operators:
     """`sort=False` dropped: groups or counts come back sorted by key instead of as found."""
     if isinstance(node, ast.Call) and _constant(node, "sort") == (True, False):
         yield ("drop-sort-false", "sort=False dropped", _drop("sort"))
 
 
-def reset_index(node: ast.AST, parents: dict) -> Operators:
+def reset_index(node: ast.AST, facts: py._Facts) -> Operators:
     """A `.reset_index()` dropped where its result is used further (a returned named index
     already counts as columns, so dropping the last one changes nothing the judge sees)."""
     if _method(node) == "reset_index" and isinstance(node.func, ast.Attribute) \
-            and not isinstance(parents.get(id(node)), ast.Return):
+            and not isinstance(facts.parent(node), ast.Return):
         yield ("drop-reset-index", ".reset_index() dropped", lambda n: n.func.value)
 
 
@@ -228,7 +179,7 @@ PER_GROUP = {"shift", "diff", "cumsum", "cumcount", "cummax", "cummin", "cumprod
              "fillna", "pct_change", "rolling", "expanding", "transform", "head", "tail", "nth"}
 
 
-def drop_groupby(node: ast.AST, parents: dict) -> Operators:
+def drop_groupby(node: ast.AST, facts: py._Facts) -> Operators:
     """A per-group step run over the whole table: `df.groupby(k)[c].shift()` made `df[c].shift()`."""
     name = _method(node)
     if name not in PER_GROUP or not isinstance(node.func, ast.Attribute):
@@ -255,35 +206,26 @@ ANCHORS = {"MS": "ME", "ME": "MS", "QS": "QE", "QE": "QS", "YS": "YE", "YE": "YS
            "W-MON": "W-SUN"}
 
 
-def window(node: ast.AST, parents: dict) -> Operators:
-    """A rolling window, its `min_periods` or its time offset moved by one; `closed=` changed."""
-    if _method(node) not in ("rolling", "resample", "shift", "diff", "pct_change", "expanding"):
-        return
+def window(node: ast.AST, facts: py._Facts) -> Operators:
+    """A shift or diff turned the other way, a time offset moved by one, a resample period
+    labelled at its other end, `min_periods` dropped, `closed=` changed. (An integer window,
+    period or `min_periods` moved by one is the Python `constant` operator's.)"""
     name = _method(node)
+    if name not in ("rolling", "resample", "shift", "diff", "pct_change", "expanding"):
+        return
     first = node.args[0] if node.args else None
-    if name in ("rolling", "resample", "shift", "diff", "pct_change") and isinstance(first, ast.Constant):
-        value = first.value
-        if type(value) is int:
-            for delta in (1, -1):
-                if value + delta != 0 and (name != "rolling" or value + delta > 0):
-                    yield (f"{name}-periods{'+' if delta > 0 else '-'}1",
-                           f"{name}({value}) made {name}({value + delta})", _first_arg(value + delta))
-            if name in ("shift", "diff", "pct_change"):
-                yield (f"{name}-direction", f"{name}({value}) made {name}({-value})", _first_arg(-value))
-        elif isinstance(value, str) and name == "resample" and value in ANCHORS:
-            yield ("resample-anchor", f"the rule {value!r} made {ANCHORS[value]!r}", _first_arg(ANCHORS[value]))
-        elif isinstance(value, str) and (m := OFFSET.match(value)):
-            amount, unit = int(m.group(1)), m.group(2)
-            for delta in (1, -1):
-                if amount + delta > 0:
-                    new = f"{amount + delta}{unit}"
-                    yield (f"offset{'+' if delta > 0 else '-'}1", f"the window {value!r} made {new!r}", _first_arg(new))
-    present, periods = _constant(node, "min_periods")
-    if present and type(periods) is int:
+    value = first.value if isinstance(first, ast.Constant) else None
+    if name in ("shift", "diff", "pct_change") and type(value) is int and value:
+        yield (f"{name}-direction", f"{name}({value}) made {name}({-value})", _first_arg(-value))
+    elif name == "resample" and value in ANCHORS:
+        yield ("resample-anchor", f"the rule {value!r} made {ANCHORS[value]!r}", _first_arg(ANCHORS[value]))
+    elif isinstance(value, str) and (m := OFFSET.match(value)):
+        amount, unit = int(m.group(1)), m.group(2)
         for delta in (1, -1):
-            if periods + delta >= 0:
-                yield (f"min-periods{'+' if delta > 0 else '-'}1", f"min_periods={periods} made {periods + delta}",
-                       _set("min_periods", periods + delta))
+            if amount + delta > 0:
+                new = f"{amount + delta}{unit}"
+                yield (f"offset{'+' if delta > 0 else '-'}1", f"the window {value!r} made {new!r}", _first_arg(new))
+    if _keyword(node, "min_periods") is not None:
         yield ("drop-min-periods", "min_periods dropped (the window size)", _drop("min_periods"))
     if name == "rolling":
         yield from _choices(node, "closed", ("right", "left", "both", "neither"), "right", "another closed side")
@@ -304,7 +246,7 @@ def _first_arg(value: object) -> Change:
     return change
 
 
-def asof(node: ast.AST, parents: dict) -> Operators:
+def asof(node: ast.AST, facts: py._Facts) -> Operators:
     """merge_asof's `by=` dropped, its `direction` changed, `allow_exact_matches` flipped."""
     if _method(node) != "merge_asof":
         return
@@ -318,7 +260,7 @@ def asof(node: ast.AST, parents: dict) -> Operators:
                _set("allow_exact_matches", not current))
 
 
-def cut(node: ast.AST, parents: dict) -> Operators:
+def cut(node: ast.AST, facts: py._Facts) -> Operators:
     """pd.cut's `right=` flipped (which edge a bin includes), `include_lowest=` flipped."""
     if _method(node) != "cut":
         return
@@ -333,7 +275,7 @@ def cut(node: ast.AST, parents: dict) -> Operators:
                    _set(name, not current))
 
 
-def pivot_aggfunc(node: ast.AST, parents: dict) -> Operators:
+def pivot_aggfunc(node: ast.AST, facts: py._Facts) -> Operators:
     if _method(node) in ("pivot_table", "crosstab") and _keyword(node, "aggfunc") is not None:
         yield ("drop-aggfunc", "aggfunc dropped (pivot_table then takes the mean)", _drop("aggfunc"))
 
@@ -344,26 +286,26 @@ SWAPS = {"nunique": "count", "count": "size", "size": "count", "first": "last", 
          "mean": "sum", "median": "mean"}
 
 
-def swapped(node: ast.AST, parents: dict) -> Operators:
+def swapped(node: ast.AST, facts: py._Facts) -> Operators:
     """A method replaced by its look-alike (`.nunique()` by `.count()`), here or as an agg string."""
     name = _method(node)
     if name in SWAPS and isinstance(node.func, ast.Attribute):
         other = SWAPS[name]
         yield (f"{name}->{other}", f".{name}() replaced by .{other}()", lambda n, o=other: _renamed(n, o))
-    if isinstance(node, ast.Constant) and node.value in SWAPS and _in_aggregation(node, parents):
+    if isinstance(node, ast.Constant) and node.value in SWAPS and _in_aggregation(node, facts):
         other = SWAPS[node.value]
         yield (f"{node.value}->{other}", f"the aggregation {node.value!r} replaced by {other!r}",
                lambda n, o=other: ast.Constant(o))
 
 
-def _in_aggregation(node: ast.AST, parents: dict) -> bool:
+def _in_aggregation(node: ast.AST, facts: py._Facts) -> bool:
     """A string argument of agg / aggregate / transform / pivot_table's aggfunc, or a named aggregation."""
-    up = parents.get(id(node))
+    up = facts.parent(node)
     while isinstance(up, (ast.Tuple, ast.List, ast.Dict, ast.keyword)):
-        if isinstance(up, ast.keyword) and up.arg not in (None, "aggfunc", "func") and _method(parents.get(id(up))) \
+        if isinstance(up, ast.keyword) and up.arg not in (None, "aggfunc", "func") and _method(facts.parent(up)) \
                 not in ("agg", "aggregate"):
             return False
-        up = parents.get(id(up))
+        up = facts.parent(up)
     return _method(up) in ("agg", "aggregate", "transform", "pivot_table", "crosstab", "resample")
 
 
