@@ -46,7 +46,8 @@ def baseline(question: Question) -> str:
     return ast.unparse(_parse(question.solution))
 
 
-def mutants(question: Question) -> list[Mutant]:
+def mutants(question: Question, operators: tuple[Callable[..., Operators], ...] | None = None) -> list[Mutant]:
+    """The mutants of the reference; `operators` replaces this module's own (a kind built on Python adds its own)."""
     tree = _parse(question.solution)
     base = ast.unparse(tree)
     facts = _Facts(tree)
@@ -54,7 +55,7 @@ def mutants(question: Question) -> list[Mutant]:
     count: Counter[str] = Counter()
     out = []
     for node in list(_preorder(tree)):
-        for operator, description, change in _operators(node, facts):
+        for operator, description, change in _operators(node, facts, operators or OPERATORS):
             count[operator] += 1
             source = facts.unparse_with(node, change(copy.deepcopy(node)))
             if source in seen:
@@ -113,8 +114,8 @@ def _is_int_like(node: ast.AST) -> bool:
                              and node.func.id in ("len", "sum"))
 
 
-def _operators(node: ast.AST, facts: _Facts) -> Operators:
-    for make in OPERATORS:
+def _operators(node: ast.AST, facts: _Facts, operators: tuple[Callable[..., Operators], ...]) -> Operators:
+    for make in operators:
         yield from make(node, facts)
 
 
