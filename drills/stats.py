@@ -78,8 +78,8 @@ def compute(questions: Mapping[str, Question], store: Store, settings: sched.Set
             })
         tables[kind] = sorted(rows, key=lambda r: (-r["reviews"], r["name"]))
     failures = store.failures()
-    leeches = sorted(({"id": d, "failures": n, "title": questions[d].title if d in questions else None}
-                      for d, n in failures.items() if n >= sched.LEECH_THRESHOLD), key=lambda x: -x["failures"])
+    leeches = [{"id": d, "failures": n, "title": questions[d].title if d in questions else None}
+               for d, n in sorted(failures.items(), key=lambda x: -x[1]) if n >= sched.LEECH_THRESHOLD]
     return {
         "empty": False,
         "reviews": total,
