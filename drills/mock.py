@@ -16,7 +16,7 @@ from drills.catalog import select
 from drills.errors import BankError, DrillError, StoreError
 from drills.model import Question, Verdict
 from drills.session import Clock, Drilling, iso, utc_now
-from drills.store import Review, Store
+from drills.store import Review, Schedule, Store
 
 UNSEEN_SHARE = 1 / 3
 HEARTBEAT_S = 5  # how often the time used is saved while an answer is typed
@@ -296,7 +296,7 @@ def finish(questions: Mapping[str, Question], store: Store, settings: sched.Sett
         raise DrillError(f"no mock round {round_id}")
     forecast = predicted_recall(store, [d for d in row["drill_ids"] if d in questions], settings, now)
     results: list[tuple[Question, Verdict | None, float, str | None]] = []
-    reviews = []
+    reviews: list[tuple[Review, Schedule]] = []
     untouched = []
     for drill_id in row["drill_ids"]:
         q = questions.get(drill_id)
