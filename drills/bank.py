@@ -278,8 +278,7 @@ def _read_yaml(path: Path) -> tuple[Any, Any, bytes]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BankError("is not UTF-8 text; save it as UTF-8", path, line) from None
+        raise BankError("is not UTF-8 text; save it as UTF-8", path, raw[: exc.start].count(b"\n") + 1) from None
     loader = _loader_class()(text)
     try:
         node = loader.get_single_node()

@@ -14,6 +14,7 @@ import json
 import os
 import stat
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -141,7 +142,7 @@ def encode(value: Any) -> Any:
     raise Unencodable(type(value).__name__)
 
 
-_DECODERS = {
+_DECODERS: dict[str, Callable[[Any], Any]] = {
     "$float": float,
     "$tuple": lambda items: tuple(decode(v) for v in items),
     "$dict": lambda pairs: {decode(k): decode(v) for k, v in pairs},

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from drills import __version__, kinds
+
+if TYPE_CHECKING:
+    from drills.bank import Bank
+    from drills.scheduler import Settings
+    from drills.store import Store
 
 SHOW_PROBLEMS = 3
 
@@ -24,10 +30,10 @@ class Ctx:
         self.banks = banks
         self.home = home
         self.builtin = builtin
-        self._store = None
-        self._bank = None
+        self._store: Store | None = None
+        self._bank: Bank | None = None
 
-    def store(self):
+    def store(self) -> Store:
         from drills.store import Store
 
         if self._store is None:
@@ -55,7 +61,7 @@ class Ctx:
                 "shown with \N{REPLACEMENT CHARACTER} in place of the bad bytes. `drill doctor` checks the store.",
                 err=True)
 
-    def settings(self):
+    def settings(self) -> Settings:
         from drills.scheduler import Settings
 
         return Settings.from_store(self.store().settings(), self.store().fit())
@@ -68,7 +74,7 @@ class Ctx:
             raise click.UsageError("--no-builtin needs a bank: give --bank DIR or set DRILL_BANK")
         return dirs
 
-    def load(self):
+    def load(self) -> Bank:
         """The banks in use. A broken file is reported on stderr and left out, so one bad drill in
         an extra bank does not stop a session; `drill validate` still fails on it."""
         from drills import cache
@@ -106,7 +112,9 @@ class DrillGroup(click.Group):
         except DrillError as exc:
             raise click.ClickException(clean(exc)) from None
         except click.ClickException as exc:
-            exc.message = clean(exc.message)  # it may quote a drill id or a file's text
+            # it may quote a drill id or a file's text; click declares `message` Final, but a new
+            # exception would lose the subclass's context and exit code
+            exc.message = clean(exc.message)  # type: ignore[misc]
             raise
         except KeyboardInterrupt:
             # Ctrl-C: whatever was saved stays saved; a line break, no "Aborted!", the shell's code

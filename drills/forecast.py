@@ -272,6 +272,8 @@ def simulate(drills: Sequence[Drill], parameters: Sequence[float], today: int, i
             stopped = 0.0
             last_pass = 1.0
         else:
+            # a reviewed drill has all of these
+            assert drill.difficulty is not None and drill.last_day is not None and drill.due_day is not None
             memory = MemoryState(drill.stability, drill.difficulty)
             last, day = drill.last_day, max(today, drill.due_day)
             stopped = curve(interview - last, drill.stability)[0]
@@ -379,7 +381,7 @@ def _to_drop(topics: list[Group], budget: float) -> list[str]:
         return g.recall * g.drills / g.minutes_per_day if g.minutes_per_day else math.inf
 
     need = sum(g.minutes_per_day for g in topics)
-    drop = []
+    drop: list[str] = []
     for g in sorted(topics, key=lambda g: (worth(g), g.name)):
         if need <= budget or len(drop) == len(topics) - 1:
             break

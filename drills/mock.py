@@ -16,7 +16,7 @@ from drills.catalog import select
 from drills.errors import BankError, DrillError, StoreError
 from drills.model import Question, Verdict
 from drills.session import Clock, Drilling, iso, utc_now
-from drills.store import Review, Store
+from drills.store import Review, Schedule, Store
 
 UNSEEN_SHARE = 1 / 3
 HEARTBEAT_S = 5  # how often the time used is saved while an answer is typed
@@ -134,9 +134,10 @@ class MockRound(Drilling):
                  round_id: int, clock: Clock = utc_now, judge: Callable[[Question, str], Verdict] | None = None,
                  tables: Callable[[Question], list] | None = None):
         super().__init__(questions, store, ui, settings, clock, judge, tables)
-        self.row = store.round(round_id)
-        if self.row is None:
+        row = store.round(round_id)
+        if row is None:
             raise DrillError(f"no mock round {round_id}")
+        self.row: dict = row
         self.id = round_id
         self.ids = [d for d in self.row["drill_ids"] if d in questions]
         self.answers: dict[str, dict] = dict(self.row["answers"])
@@ -291,9 +292,11 @@ def finish(questions: Mapping[str, Question], store: Store, settings: sched.Sett
     from drills.forecast import predicted_recall
 
     row = store.round(round_id)
+    if row is None:
+        raise DrillError(f"no mock round {round_id}")
     forecast = predicted_recall(store, [d for d in row["drill_ids"] if d in questions], settings, now)
-    results = []
-    reviews = []
+    results: list[tuple[Question, Verdict | None, float, str | None]] = []
+    reviews: list[tuple[Review, Schedule]] = []
     untouched = []
     for drill_id in row["drill_ids"]:
         q = questions.get(drill_id)
@@ -332,7 +335,7 @@ def judged(judge: Callable[[Question, str], Verdict], q: Question, answer: str) 
 
 def build_report(row: dict, results: list[tuple[Question, Verdict | None, float, str | None]], history: list[dict],
                  untouched: list[dict] | None = None) -> dict:
-    drills = []
+    drills: list[dict[str, Any]] = []
     per_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     per_tag: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for q, verdict, seconds, answer in results:

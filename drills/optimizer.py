@@ -92,7 +92,7 @@ def _items(log: Log) -> list[tuple[str, object]]:
     when the review happened, so a split by time never trains on the future."""
     from fsrs_rs_python import FSRSItem, FSRSReview
 
-    items = []
+    items: list[tuple[str, object]] = []
     for history in log.histories:
         reviews = []
         long_term = False  # an item needs a review on a later day than the one before it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from drills import kinds
@@ -106,7 +106,7 @@ def _verdict_body(out: Any, v: Verdict, rows: Any = None) -> None:
         out.print(plain(v.output))
 
 
-def _rows_side_by_side(out: Any, d: dict) -> None:
+def _rows_side_by_side(out: Any, d: Mapping[str, Any]) -> None:
     from rich.table import Table
 
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)

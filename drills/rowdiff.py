@@ -59,7 +59,7 @@ def counterexample(verdict: Verdict) -> Counterexample | None:
 
 
 def _side(data: dict) -> Side:
-    rows = [[str(v) for v in row] for row in data["rows"]]
+    rows: list[list[str] | None] = [[str(v) for v in row] for row in data["rows"]]
     return Side([str(c) for c in data["columns"]], rows, len(rows))
 
 
@@ -163,7 +163,7 @@ def _comparable(value: Any, digits: int) -> Any:
 
 def _sort_key(row: Any) -> tuple:
     """One order for both sides: NULLs first, numbers by value, everything else as text."""
-    out = []
+    out: list[tuple[int, float, str]] = []
     for v in row:
         if v is None:
             out.append((0, 0, ""))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import reprlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -99,7 +100,7 @@ def visible_tests(question: Question) -> list[int]:
     return [i for i, t in enumerate(question.tests) if "args" in t][:EXAMPLES]
 
 
-def _call(question: Question, test: dict) -> str:
+def _call(question: Question, test: Mapping[str, Any]) -> str:
     return f"{question.function}({', '.join(_repr.repr(a) for a in test.get('args') or [])})"
 
 

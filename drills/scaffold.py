@@ -50,7 +50,7 @@ def new_drill(bank: Path, kind: str, drill_id: str, taken: Collection[str]) -> P
     path = bank / f"{drill_id}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
-        raise DrillError(f"{path} already exists; try '{free_id(drill_id, taken | {drill_id})}'")
+        raise DrillError(f"{path} already exists; try '{free_id(drill_id, {*taken, drill_id})}'")
     schema = Path(str(resources.files("drills").joinpath("schema.json"))).resolve()
     repo = bank.resolve().parent
     # inside a checkout, a relative path keeps working for everyone who clones it

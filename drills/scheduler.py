@@ -11,6 +11,10 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from fsrs.card import CardDict  # cards travel as the plain JSON dicts the store keeps
 
 from drills.days import MAX_INTERVAL_DAYS, day_start, drill_day  # noqa: F401  (days.py decides the drill day)
 from drills.days import interval_cap as _cap
@@ -260,7 +264,7 @@ def card_id(drill_id: str) -> int:
 def new_card(drill_id: str, now: dt.datetime) -> dict:
     from fsrs import Card
 
-    return Card(card_id=card_id(drill_id), due=now).to_dict()
+    return dict(Card(card_id=card_id(drill_id), due=now).to_dict())
 
 
 def review(card: dict | None, drill_id: str, rating: int, now: dt.datetime, settings: Settings) -> dict:
@@ -270,9 +274,9 @@ def review(card: dict | None, drill_id: str, rating: int, now: dt.datetime, sett
     comes here, so the interview-date cap holds for all of them."""
     from fsrs import Card, Rating
 
-    current = Card.from_dict(card) if card else Card.from_dict(new_card(drill_id, now))
+    current = Card.from_dict(cast("CardDict", card or new_card(drill_id, now)))
     after, _ = _scheduler(settings, interval_cap(settings, now)).review_card(current, Rating(rating), now)
-    return after.to_dict()
+    return dict(after.to_dict())
 
 
 def retrievabilities(cards: dict[str, dict], now: dt.datetime, settings: Settings) -> dict[str, float]:
@@ -280,7 +284,7 @@ def retrievabilities(cards: dict[str, dict], now: dt.datetime, settings: Setting
     from fsrs import Card
 
     sched = _scheduler(settings)
-    return {d: sched.get_card_retrievability(Card.from_dict(c), now) for d, c in cards.items()}
+    return {d: sched.get_card_retrievability(Card.from_dict(cast("CardDict", c)), now) for d, c in cards.items()}
 
 
 def due_of(card: dict) -> dt.datetime:
@@ -320,7 +324,7 @@ def check_card(card: object) -> str | None:
         last = card.get("last_review")
         if last is not None and dt.datetime.fromisoformat(last).tzinfo is None:
             return "'last_review' needs a time zone"
-        Card.from_dict(card)
+        Card.from_dict(cast("CardDict", card))
         retrievabilities({"card": card}, due, Settings())
     except (KeyError, TypeError, ValueError, OverflowError) as exc:
         return f"is not a card this drill can schedule ({type(exc).__name__}: {exc})"

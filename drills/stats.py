@@ -7,6 +7,7 @@ import json
 import statistics
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import Any
 
 from drills import days
 from drills import scheduler as sched
@@ -29,7 +30,8 @@ def compute(questions: Mapping[str, Question], store: Store, settings: sched.Set
     first = today - dt.timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))
     span = (today - first).days + 1
     counts = store.counts_between(days.bounds(first, span, settings.rollover_hour))
-    heatmap = [{"date": (first + dt.timedelta(days=i)).isoformat(), "reviews": counts[i]} for i in range(span)]
+    heatmap: list[dict[str, Any]] = [{"date": (first + dt.timedelta(days=i)).isoformat(), "reviews": counts[i]}
+                                     for i in range(span)]
     top = max(d["reviews"] for d in heatmap) or 1
     for d in heatmap:  # 0 for none, then 1 to 4 by the share of the busiest day
         d["level"] = 0 if d["reviews"] == 0 else 1 + min(3, int(4 * d["reviews"] / (top + 1)))
@@ -78,8 +80,8 @@ def compute(questions: Mapping[str, Question], store: Store, settings: sched.Set
             })
         tables[kind] = sorted(rows, key=lambda r: (-r["reviews"], r["name"]))
     failures = store.failures()
-    leeches = sorted(({"id": d, "failures": n, "title": questions[d].title if d in questions else None}
-                      for d, n in failures.items() if n >= sched.LEECH_THRESHOLD), key=lambda x: -x["failures"])
+    leeches = [{"id": d, "failures": n, "title": questions[d].title if d in questions else None}
+               for d, n in sorted(failures.items(), key=lambda x: -x[1]) if n >= sched.LEECH_THRESHOLD]
     return {
         "empty": False,
         "reviews": total,

@@ -459,6 +459,7 @@ class Store:
 
     def _round_export(self, round_id: int) -> dict[str, Any]:
         row = self.round(round_id)
+        assert row is not None  # the id was just read from mock_rounds
         answers = [{"drill_id": d, "answer": a, "seconds": s, "hints": h, "updated_at": u} for d, a, s, h, u in
                    self.db.execute("SELECT drill_id, answer, seconds, hints, updated_at FROM mock_answers "
                                    "WHERE round_id = ? ORDER BY updated_at, drill_id", (round_id,))]
@@ -529,9 +530,11 @@ class Store:
     # mock rounds
     def start_round(self, started_at: str, minutes: float, drill_ids: list[str], options: dict) -> int:
         with self.transaction() as db:
-            return db.execute("INSERT INTO mock_rounds (started_at, minutes, drill_ids, options, status) "
-                              "VALUES (?, ?, ?, ?, 'running')",
-                              (started_at, minutes, json.dumps(drill_ids), json.dumps(options))).lastrowid
+            round_id = db.execute("INSERT INTO mock_rounds (started_at, minutes, drill_ids, options, status) "
+                                  "VALUES (?, ?, ?, ?, 'running')",
+                                  (started_at, minutes, json.dumps(drill_ids), json.dumps(options))).lastrowid
+            assert round_id is not None  # set by every INSERT
+            return round_id
 
     def save_answer(self, round_id: int, drill_id: str, answer: str, seconds: float, hints: int, used_s: float,
                     when: str) -> None:

@@ -33,7 +33,7 @@ class PlainUI:
                                     f"{render.command_names(q, commands.SESSION)}."))
 
     def _block(self) -> str | None:
-        lines = []
+        lines: list[str] = []
         for line in self.stdin:
             if line.rstrip("\r\n").strip() == END_OF_ANSWER:
                 return "".join(lines)
@@ -199,7 +199,7 @@ class TerminalUI(PlainUI):
 
         def expire() -> None:
             app = get_app_or_none() or session.app
-            if app.is_running:
+            if app.is_running and app.loop is not None:
                 app.loop.call_soon_threadsafe(lambda: app.exit(result=app.current_buffer.text))
 
         timer = threading.Timer(max(0.0, seconds_left()), expire)

@@ -81,7 +81,8 @@ def validate_paths(paths: Iterable[Path], context: Iterable[Path] = (), jobs: in
     if others:
         known = load_bank(others, strict=False).questions
         for q in bank.questions.values():
-            if q.id in known and known[q.id].path.resolve() != q.path.resolve():
+            other = known[q.id].path if q.id in known else None
+            if other is not None and q.path is not None and other.resolve() != q.path.resolve():
                 report.problems.append(Problem(str(q.path), q.line_of("id"),
                                                f"duplicate id '{q.id}', also used by {known[q.id].path}", q.id))
         everyone = {**known, **everyone}
@@ -306,7 +307,7 @@ def tag_vocabulary(root: Path) -> frozenset[str] | None:
 def _unknown_tags(q: Question) -> list[Problem]:
     root = bank_root(q.path.parent) if q.path else None
     vocab = tag_vocabulary(root) if root else None
-    if vocab is None:
+    if root is None or vocab is None:
         return []
     unknown = [t for t in q.tags if t not in vocab]
     if not unknown:

@@ -21,6 +21,7 @@ from drills.judge.sql_worker import connect, quote, run
 from drills.judge.sqlcompare import Rules, same, show
 
 T = TypeVar("T", bound=Hashable)
+Edit = tuple[str, int, str, list]  # (what, table, SQL on __drill_edit, parameters)
 MAX_ROWS = 10_000
 
 
@@ -160,12 +161,16 @@ def shrink(worker: Any, key: Any, setup: str, variant: int, reference: str, answ
             minimal)
 
 
-def edits(scratch: Scratch) -> list[tuple[str, int, str, list]]:
+def edits(scratch: Scratch) -> list[Edit]:
     """Small changes to one row each, as (what, table, UPDATE/DELETE/INSERT on __drill_edit, parameters):
     removals first (they fit most prompts), moves by one, ties with the next value, repeated
     rows, NULLs last. A key column (named like an id, its values distinct) keeps distinct values."""
     con = scratch.con
-    ties, moves, removals, repeats, nulls = [], [], [], [], []
+    ties: list[Edit] = []
+    moves: list[Edit] = []
+    removals: list[Edit] = []
+    repeats: list[Edit] = []
+    nulls: list[Edit] = []
     for t, name in enumerate(scratch.raw_names):
         result = con.execute(f"SELECT * FROM __drill_all_{t} ORDER BY __drill_i")
         columns = [(d[0], str(d[1]).upper()) for d in result.description][1:]

@@ -14,9 +14,11 @@ import math
 import re
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
+from typing import TypeGuard
 
 from drills.errors import AnswerError, BankError
 from drills.model import Question, Verdict
@@ -98,6 +100,7 @@ def parse(text: str) -> Parsed:
     while core[:1] == "(" and core[-1:] == ")":   # (0.278) is still a decimal with three digits
         core = core[1:-1].strip()
     m = _DECIMAL.fullmatch(core)
+    value: Value
     if m and (m.group("int") is not None or m.group("frac")):
         value, exponent, significant = _decimal(m.group("int"), m.group("frac"), m.group("exp"), shown)
         if m.group("sign") == "-":
@@ -369,7 +372,7 @@ def _log(x: Value) -> Value:
     return _span([math.log(i.lo), math.log(i.hi)], 4)
 
 
-FUNCTIONS = {
+FUNCTIONS: dict[str, Callable[..., Value]] = {
     "comb": _comb, "choose": _comb, "C": _comb, "perm": _perm, "factorial": _factorial,
     "sqrt": _sqrt, "exp": _exp, "log": _log, "ln": _log,
 }
@@ -439,7 +442,7 @@ def _significant(x: Fraction) -> int | None:
     return len(str(scaled).rstrip("0"))
 
 
-def must_be_exact(x: Value) -> bool:
+def must_be_exact(x: Value) -> TypeGuard[Fraction]:
     """A whole number, or a decimal of at most SHORT_DIGITS significant digits: no rounding of it is right."""
     if not isinstance(x, Fraction):
         return False
@@ -486,8 +489,8 @@ def assess(given: Parsed, reference: Value, tolerance: Fraction | None = None) -
     answer = given.text.strip()
     lo, hi = _bounds(reference)
     a_lo, a_hi = _bounds(given.value)
-    if given.exponent is not None:
-        said = f"{answer} = {_plain(given.value)}" if given.percent else answer
+    if given.exponent is not None:   # a decimal as written, so an exact Fraction
+        said = f"{answer} = {_plain(given.value)}" if given.percent and isinstance(given.value, Fraction) else answer
     else:
         value = show(given.value)
         said = answer if value == answer else f"{answer} = {value}"
@@ -496,7 +499,7 @@ def assess(given: Parsed, reference: Value, tolerance: Fraction | None = None) -
         return True, f"Correct: {show(reference)}."
     if tolerance is not None:
         within = f"this drill accepts answers within {show(tolerance)}"
-        if max(a_lo - hi, lo - a_hi, 0) <= tolerance:
+        if max(a_lo - hi, lo - a_hi, Fraction(0)) <= tolerance:
             return True, f"Correct: {show(reference)} ({within})."
         return False, f"{wrong} ({within})."
     if given.unit is None:

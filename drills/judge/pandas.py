@@ -30,7 +30,7 @@ from drills.sandbox.report import Run, TestResult
 
 MAX_TABLE_ROWS = 20_000
 VARIANTS = ("as stored", "rows reversed")
-_tables: dict[tuple, list[dict]] = {}
+_tables: dict[tuple, list[list[dict]]] = {}
 _expected: dict[tuple, list[Any]] = {}
 
 

@@ -199,13 +199,13 @@ def checks(question: Question, judge_with: Callable[[Question, str], Verdict] | 
     so a reference over the line is measured again and the fastest run counts.
     """
     limit = question.time_limit
-    used = None
+    used = math.inf
     for _ in range(1 + REMEASURE):
         verdict = (judge_with or judge)(question, question.solution)
         seconds_used = verdict.details.get("cpu_seconds")
         if not verdict.correct or not isinstance(seconds_used, (int, float)):
             return []  # validate reports a failing reference on its own
-        used = seconds_used if used is None else min(used, seconds_used)
+        used = min(used, seconds_used)
         if used <= limit / SEPARATION:
             return []
     return [("problem", "time_limit" if "time_limit" in question.lines else "solution",

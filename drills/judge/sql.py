@@ -67,6 +67,7 @@ class SqlRunner:
                 raise WorkerDied from None
 
     def _read(self, proc: subprocess.Popen, deadline: float | None) -> tuple:
+        assert proc.stdout is not None  # started with stdout=PIPE
         fd = proc.stdout.fileno()
         buf = b""
         need = sql_worker.HEADER.size
@@ -101,7 +102,8 @@ class SqlRunner:
         if proc is not None:
             for stream in (proc.stdin, proc.stdout):
                 try:
-                    stream.close()
+                    if stream is not None:
+                        stream.close()
                 except OSError:
                     pass
 
@@ -109,7 +111,8 @@ class SqlRunner:
         proc = self.proc
         if proc is not None and proc.poll() is None:
             try:
-                proc.stdin.close()
+                if proc.stdin is not None:
+                    proc.stdin.close()
                 proc.wait(timeout=1)
             except (OSError, subprocess.TimeoutExpired):
                 pass
@@ -245,7 +248,9 @@ def judge(question: Question, answer: str) -> Verdict:
     if reply[0] != "wrong":  # the worker failed as a whole: out of memory, or a crash
         return _failed_answer(start, question, reply)
     _, index, variant, exp, got = reply
-    message, details = compare(rules, exp, got)
+    differs = compare(rules, exp, got)
+    assert differs is not None, "the worker judged these rows different"
+    message, details = differs
     if count > 1:
         details["dataset"] = index + 1
     if variant:

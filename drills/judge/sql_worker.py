@@ -36,7 +36,7 @@ VARIANTS = (0, 1, 2)
 VARIANT_NAMES = {0: "as inserted", 1: "in reverse order", 2: "in shuffled order"}
 
 # one thread and no background ones: a connection then costs megabytes of address space, not 70
-CONFIG = {"threads": 1, "async_threads": 0}
+CONFIG: dict[str, str | bool | int | float | list[str]] = {"threads": 1, "async_threads": 0}
 
 LOCKDOWN = (
     # temp_directory first: with external access off DuckDB still allows an existing temp dir
@@ -282,7 +282,7 @@ class Worker:
                 self.cache.popitem(last=False)[1][0].close()
         return orders[variant]
 
-    def open(self, key: Any, setup: str, variant: int, time_limit: float) -> Any:
+    def open(self, key: Any, setup: str, variant: int, time_limit: float | None) -> Any:
         """The connection, or the reply that says why the setup failed."""
         import duckdb
 

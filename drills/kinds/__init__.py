@@ -78,7 +78,7 @@ class Kind:
     def template(self) -> str:
         from importlib import resources
 
-        return resources.files("drills").joinpath("templates", f"{self.name}.yaml").read_text("utf-8")
+        return (resources.files("drills") / "templates" / f"{self.name}.yaml").read_text("utf-8")
 
 
 @cache

@@ -18,13 +18,19 @@ import copy
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING, TypeGuard
 
 from drills.errors import DrillError
 from drills.model import Question
 from drills.mutants import Mutant
 
-Change = Callable[[ast.AST], ast.AST]  # takes the node in a fresh copy, returns what replaces it (or itself)
+# takes the node in a fresh copy (of the type its operator matched), returns what replaces it (or itself)
+Change = Callable[..., ast.AST]
 Operators = Iterator[tuple[str, str, Change]]
+
+if TYPE_CHECKING:
+    class _IntConstant(ast.Constant):
+        value: int
 
 
 @lru_cache(maxsize=256)
@@ -105,7 +111,7 @@ class _Facts:
                 getattr(parent, name)[index] = node
 
 
-def _is_int(node: ast.AST) -> bool:
+def _is_int(node: ast.AST | None) -> TypeGuard[_IntConstant]:
     return isinstance(node, ast.Constant) and type(node.value) is int
 
 
@@ -169,7 +175,7 @@ MODULES = ("heapq", "bisect")
 def _renamed(node: ast.Call, name: str) -> ast.Call:
     if isinstance(node.func, ast.Name):
         node.func.id = name
-    else:
+    elif isinstance(node.func, ast.Attribute):
         node.func.attr = name
     return node
 
@@ -199,7 +205,7 @@ def comparison(node: ast.AST, facts: _Facts) -> Operators:
         for other in others:
             other_short, other_symbol, _ = COMPARISONS[other]
 
-            def change(n: ast.AST, i: int = i, other: type = other) -> ast.AST:
+            def change(n: ast.Compare, i: int = i, other: type = other) -> ast.AST:
                 n.ops[i] = other()
                 return n
 
@@ -259,7 +265,7 @@ def _range_call(node: ast.AST | None) -> bool:
 
 def range_bounds(node: ast.AST, facts: _Facts) -> Operators:
     """`range`'s start and stop moved by one (an implicit start of 0 only up, to 1)."""
-    if _call_name(node) != "range" or node.keywords or not 1 <= len(node.args) <= 3:
+    if not isinstance(node, ast.Call) or _call_name(node) != "range" or node.keywords or not 1 <= len(node.args) <= 3:
         return
     args = node.args
     for delta in (1, -1):
@@ -310,7 +316,7 @@ SWAPS = {
 def swapped_call(node: ast.AST, facts: _Facts) -> Operators:
     """`min` / `max`, `nsmallest` / `nlargest`, `bisect_left` / `bisect_right`, `popleft` made `pop`."""
     name = _call_name(node)
-    if name in SWAPS and not (name == ".popleft" and node.args):
+    if isinstance(node, ast.Call) and name in SWAPS and not (name == ".popleft" and node.args):
         short = name.rsplit(".", 1)[-1]
         other = SWAPS[name]
         yield (f"{short}->{other}", f"{short} replaced by {other}",
@@ -320,17 +326,18 @@ def swapped_call(node: ast.AST, facts: _Facts) -> Operators:
 def sorting(node: ast.AST, facts: _Facts) -> Operators:
     """`sorted(x)` made `x`, `x.sort()` dropped, and the sort's `reverse=` flipped."""
     name = _call_name(node)
+    if not isinstance(node, ast.Call) or name not in ("sorted", ".sort"):
+        return
     if name == "sorted" and len(node.args) == 1:
         yield "drop-sorted", "sorted(x) replaced by x", lambda n: n.args[0]
-    if name not in ("sorted", ".sort"):
-        return
     reverse = next((k for k in node.keywords if k.arg == "reverse"), None)
     if reverse is None:
         yield ("add-reverse", "the sort made descending (reverse=True)",
                lambda n: _with_keyword(n, "reverse", ast.Constant(True)))
     elif isinstance(reverse.value, ast.Constant):
-        yield ("flip-reverse", f"the sort's reverse={reverse.value.value} flipped",
-               lambda n: _with_keyword(n, "reverse", ast.Constant(not reverse.value.value)))
+        flag = reverse.value.value
+        yield ("flip-reverse", f"the sort's reverse={flag!r} flipped",
+               lambda n: _with_keyword(n, "reverse", ast.Constant(not flag)))
 
 
 def _with_keyword(node: ast.Call, name: str, value: ast.expr) -> ast.Call:
@@ -355,7 +362,7 @@ def condition(node: ast.AST, facts: _Facts) -> Operators:
                    lambda n, i=i: _without(n, i))
 
 
-def _with_test(node: ast.AST) -> ast.AST:
+def _with_test(node: ast.If) -> ast.AST:
     node.test = ast.Constant(True)
     return node
 
@@ -388,7 +395,7 @@ def augmented(node: ast.AST, facts: _Facts) -> Operators:
                lambda n: _with_op(n, ast.Sub() if add else ast.Add()))
 
 
-def _with_op(node: ast.AST, op: ast.operator) -> ast.AST:
+def _with_op(node: ast.BinOp | ast.AugAssign, op: ast.operator) -> ast.AST:
     node.op = op
     return node
 
@@ -401,7 +408,7 @@ def division(node: ast.AST, facts: _Facts) -> Operators:
         yield "floordiv->div", "// replaced by /", lambda n: _with_op(n, ast.Div())
         left = node.left if isinstance(node, ast.BinOp) else None
         if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Add) and not _is_int(left.right) \
-                and _is_int(node.right) and node.right.value == 2:
+                and isinstance(node, ast.BinOp) and _is_int(node.right) and node.right.value == 2:
             yield ("upper-middle", "the lower middle (a + b) // 2 made the upper (a + b + 1) // 2",
                    lambda n: _with_left(n, _plus(n.left, 1)))
     elif isinstance(node.op, ast.Div):
@@ -421,7 +428,7 @@ def returned(node: ast.AST, facts: _Facts) -> Operators:
                    lambda n, d=delta: _with_value(n, _plus(n.value, d)))
 
 
-def _with_value(node: ast.AST, value: ast.expr) -> ast.AST:
+def _with_value(node: ast.Return, value: ast.expr) -> ast.AST:
     node.value = value
     return node
 

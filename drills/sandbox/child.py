@@ -219,9 +219,9 @@ def describe_exception(exc: BaseException) -> dict:
     return {"type": name, "message": _text(message), "traceback": text, "line": line}
 
 
-def _call_repr(function: str, args: object) -> str:
+def _call_repr(function: str, args: list) -> str:
     try:
-        text = f"{function}({', '.join(_short.repr(a) for a in args)})"  # type: ignore[union-attr]
+        text = f"{function}({', '.join(_short.repr(a) for a in args)})"
     except BaseException:
         text = f"{function}(...)"
     return text if len(text) <= 300 else text[:299] + "…"
@@ -278,9 +278,10 @@ def _make_streams() -> tuple[io.TextIOWrapper, io.TextIOWrapper, io.TextIOWrappe
 
 def _streams(env: Environment) -> tuple[io.TextIOWrapper, io.TextIOWrapper]:
     out, err, inp = env.streams
-    sys.stdout = sys.__stdout__ = out
-    sys.stderr = sys.__stderr__ = err
-    sys.stdin = sys.__stdin__ = inp
+    # The originals are rebound on purpose: an answer must not reach the real descriptors through them.
+    sys.stdout = sys.__stdout__ = out  # type: ignore[misc]
+    sys.stderr = sys.__stderr__ = err  # type: ignore[misc]
+    sys.stdin = sys.__stdin__ = inp  # type: ignore[misc]
     return out, err
 
 
@@ -335,6 +336,7 @@ def _run(request: dict, streams: tuple) -> None:
     """
     tabular = bool(request.get("frames"))  # pandas drills: one DataFrame per table, the result made plain
     try:
+        all_args: list  # each test's inputs, dropped (None) once called
         if tabular:
             all_args = [frames.tables(test["tables"]) for test in request["tests"]]
         else:

@@ -72,26 +72,26 @@ def function(name: str, restype: type = ctypes.c_int):
 
 def syscall(number: int, *args: object, what: str = "syscall") -> int:
     fn = function("syscall", ctypes.c_long)
-    return _check(fn(ctypes.c_long(number), *map(_word, args)), what)  # type: ignore[operator]
+    return _check(fn(ctypes.c_long(number), *map(_word, args)), what)
 
 
 def prctl(option: int, arg2: object = 0, arg3: object = 0, what: str = "prctl") -> int:
     fn = function("prctl")
-    return _check(fn(ctypes.c_int(option), _word(arg2), _word(arg3), _word(0), _word(0)), what)  # type: ignore[operator]
+    return _check(fn(ctypes.c_int(option), _word(arg2), _word(arg3), _word(0), _word(0)), what)
 
 
 def unshare(flags: int) -> None:
-    _check(function("unshare")(ctypes.c_int(flags)), "unshare")  # type: ignore[operator]
+    _check(function("unshare")(ctypes.c_int(flags)), "unshare")
 
 
 def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
     fn = function("mount")
     args = [None if v is None else os.fsencode(v) for v in (source, target, fstype)]
-    _check(fn(*args, ctypes.c_ulong(flags), None if data is None else os.fsencode(data)), f"mount {target}")  # type: ignore[operator]
+    _check(fn(*args, ctypes.c_ulong(flags), None if data is None else os.fsencode(data)), f"mount {target}")
 
 
 def umount(target: str, flags: int) -> None:
-    _check(function("umount2")(os.fsencode(target), ctypes.c_int(flags)), f"umount {target}")  # type: ignore[operator]
+    _check(function("umount2")(os.fsencode(target), ctypes.c_int(flags)), f"umount {target}")
 
 
 def pivot_root(new_root: str, put_old: str) -> None:

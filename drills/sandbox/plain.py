@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 
 MAX_DEPTH = 100
 _BIG_INT_BITS = 8000  # decimal conversion of larger ints is refused by Python's digit limit
@@ -50,13 +51,13 @@ def encode(value: object, depth: int = 0) -> object:
             return x
         return {"float": "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")}
     if issubclass(t, str):
-        return str.__str__(value)  # type: ignore[arg-type]
+        return str.__str__(value)
     if issubclass(t, list):
         return _items(list.__iter__(value), depth)  # type: ignore[arg-type]
     if issubclass(t, tuple):
         return {"tuple": _items(tuple.__iter__(value), depth)}  # type: ignore[arg-type]
     if issubclass(t, dict):
-        items = dict.items(value)  # type: ignore[arg-type]
+        items: Iterable[tuple[object, object]] = dict.items(value)  # type: ignore[arg-type]
         return {"dict": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in items]}
     if issubclass(t, frozenset):
         return {"set": _items(frozenset.__iter__(value), depth)}  # type: ignore[arg-type]
@@ -81,9 +82,9 @@ def _items(iterator: object, depth: int) -> list:
             return values
         if t is float and all(map(math.isfinite, values)):
             return values
-    out = []
+    out: list = []
     append = out.append
-    for v in values:  # type: ignore[attr-defined]
+    for v in values:
         t = type(v)
         if t in _SIMPLE or (t is int and -_BIG < v < _BIG) or (t is float and v - v == 0):
             append(v)

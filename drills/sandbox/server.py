@@ -19,6 +19,7 @@ import select
 import signal
 import sys
 import time
+from typing import Any
 
 from . import limits, protocol, timing, zygote
 from .plain import Malformed, loads
@@ -273,7 +274,7 @@ def sweep_orphans(zygote_pid: int, keep: set[int], rounds: int = 50) -> int:
 
 
 def _children_of(parent: int) -> list[int]:
-    found = []
+    found: list[int] = []
     try:
         entries = os.listdir("/proc")
     except OSError:
@@ -398,6 +399,7 @@ class Watch:
                 return
             line = bytes(buf[self.scanned : end])
             self.scanned = end + 1
+            record: Any  # the child's JSON, checked field by field below
             try:
                 record = loads(line)
             except Malformed:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 
 from . import libc
 
@@ -32,7 +33,7 @@ def _within(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
-def plan(paths: list[str], hide: list[str], packages: list[str] = ()) -> tuple[list[str], list[str]]:
+def plan(paths: list[str], hide: list[str], packages: Sequence[str] = ()) -> tuple[list[str], list[str]]:
     """(roots to expose, paths beneath them to hide), all resolved and existing.
 
     `paths` are the interpreter's standard-library entries (its sys.path under -I -S);
