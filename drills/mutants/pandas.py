@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Any
 
 from drills.model import Question
 from drills.mutants import Mutant
@@ -41,7 +42,7 @@ def mutants(question: Question) -> list[Mutant]:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _method(node: ast.AST) -> str | None:
+def _method(node: ast.AST | None) -> str | None:
     """The name of a called method (`x.name(...)`) or function (`pd.name(...)`, `name(...)`)."""
     if not isinstance(node, ast.Call):
         return None
@@ -62,7 +63,7 @@ def _constant(node: ast.Call, name: str) -> tuple[bool, object]:
     return True, k.value.value if isinstance(k.value, ast.Constant) else ...
 
 
-def _set(name: str, value: object) -> Change:
+def _set(name: str, value: Any) -> Change:
     def change(n: ast.AST) -> ast.AST:
         assert isinstance(n, ast.Call)
         k = _keyword(n, name)
@@ -98,6 +99,8 @@ def _choices(node: ast.Call, name: str, values: tuple, default: object, what: st
 
 def dropna(node: ast.AST, facts: py._Facts) -> Operators:
     """`dropna=` flipped where it is given: NaN keys kept or dropped."""
+    if not isinstance(node, ast.Call):
+        return
     if isinstance(node, ast.Call):
         present, value = _constant(node, "dropna")
         if present and isinstance(value, bool):
@@ -109,6 +112,8 @@ KEEP = {"drop_duplicates": ("first", "last", False), "duplicated": ("first", "la
 
 
 def keep(node: ast.AST, facts: py._Facts) -> Operators:
+    if not isinstance(node, ast.Call):
+        return
     name = _method(node)
     if name not in KEEP:
         return
@@ -122,6 +127,8 @@ RANK_METHODS = ("average", "min", "max", "first", "dense")
 
 
 def rank(node: ast.AST, facts: py._Facts) -> Operators:
+    if not isinstance(node, ast.Call):
+        return
     if _method(node) == "rank":
         yield from _choices(node, "method", RANK_METHODS, "average", "another rank method")
         present, value = _constant(node, "pct")
@@ -131,6 +138,8 @@ def rank(node: ast.AST, facts: py._Facts) -> Operators:
 
 def ascending(node: ast.AST, facts: py._Facts) -> Operators:
     """A sort direction flipped: `ascending=` negated (each one of a list), or added as False."""
+    if not isinstance(node, ast.Call):
+        return
     if _method(node) not in ("sort_values", "rank", "sort_index"):
         return
     k = _keyword(node, "ascending")
@@ -154,6 +163,8 @@ def _flip_item(i: int) -> Change:
 
 
 def merge_how(node: ast.AST, facts: py._Facts) -> Operators:
+    if not isinstance(node, ast.Call):
+        return
     name = _method(node)
     if name == "merge":
         yield from _choices(node, "how", ("inner", "left", "outer"), "inner", "another join")
@@ -163,6 +174,8 @@ def merge_how(node: ast.AST, facts: py._Facts) -> Operators:
 
 def sort_false(node: ast.AST, facts: py._Facts) -> Operators:
     """`sort=False` dropped: groups or counts come back sorted by key instead of as found."""
+    if not isinstance(node, ast.Call):
+        return
     if isinstance(node, ast.Call) and _constant(node, "sort") == (True, False):
         yield ("drop-sort-false", "sort=False dropped", _drop("sort"))
 
@@ -170,6 +183,8 @@ def sort_false(node: ast.AST, facts: py._Facts) -> Operators:
 def reset_index(node: ast.AST, facts: py._Facts) -> Operators:
     """A `.reset_index()` dropped where its result is used further (a returned named index
     already counts as columns, so dropping the last one changes nothing the judge sees)."""
+    if not isinstance(node, ast.Call):
+        return
     if _method(node) == "reset_index" and isinstance(node.func, ast.Attribute) \
             and not isinstance(facts.parent(node), ast.Return):
         yield ("drop-reset-index", ".reset_index() dropped", lambda n: n.func.value)
@@ -181,22 +196,29 @@ PER_GROUP = {"shift", "diff", "cumsum", "cumcount", "cummax", "cummin", "cumprod
 
 def drop_groupby(node: ast.AST, facts: py._Facts) -> Operators:
     """A per-group step run over the whole table: `df.groupby(k)[c].shift()` made `df[c].shift()`."""
+    if not isinstance(node, ast.Call):
+        return
     name = _method(node)
     if name not in PER_GROUP or not isinstance(node.func, ast.Attribute):
         return
     receiver = node.func.value
     grouped = receiver.value if isinstance(receiver, ast.Subscript) else receiver
-    if _method(grouped) == "groupby" and isinstance(grouped.func, ast.Attribute):
+    if isinstance(grouped, ast.Call) and _method(grouped) == "groupby" and isinstance(grouped.func, ast.Attribute):
         yield (f"drop-groupby-{name}", f"groupby dropped before .{name}(): the whole table, not each group",
                _ungroup)
 
 
 def _ungroup(n: ast.AST) -> ast.AST:
-    receiver = n.func.value  # type: ignore[attr-defined]
+    # drop_groupby made this mutant only for `<x>.groupby(k)[c].<step>(...)` or `<x>.groupby(k).<step>(...)`
+    assert isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+    receiver = n.func.value
     if isinstance(receiver, ast.Subscript):
-        receiver.value = receiver.value.func.value
+        grouped = receiver.value
+        assert isinstance(grouped, ast.Call) and isinstance(grouped.func, ast.Attribute)
+        receiver.value = grouped.func.value
     else:
-        n.func.value = receiver.func.value  # type: ignore[attr-defined]
+        assert isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute)
+        n.func.value = receiver.func.value
     return n
 
 
@@ -210,6 +232,8 @@ def window(node: ast.AST, facts: py._Facts) -> Operators:
     """A shift or diff turned the other way, a time offset moved by one, a resample period
     labelled at its other end, `min_periods` dropped, `closed=` changed. (An integer window,
     period or `min_periods` moved by one is the Python `constant` operator's.)"""
+    if not isinstance(node, ast.Call):
+        return
     name = _method(node)
     if name not in ("rolling", "resample", "shift", "diff", "pct_change", "expanding"):
         return
@@ -238,7 +262,7 @@ def window(node: ast.AST, facts: py._Facts) -> Operators:
             yield from _choices(node, "label", ("right", "left"), None, "another label side")
 
 
-def _first_arg(value: object) -> Change:
+def _first_arg(value: Any) -> Change:
     def change(n: ast.AST) -> ast.AST:
         assert isinstance(n, ast.Call)
         n.args[0] = ast.Constant(value)
@@ -248,6 +272,8 @@ def _first_arg(value: object) -> Change:
 
 def asof(node: ast.AST, facts: py._Facts) -> Operators:
     """merge_asof's `by=` dropped, its `direction` changed, `allow_exact_matches` flipped."""
+    if not isinstance(node, ast.Call):
+        return
     if _method(node) != "merge_asof":
         return
     if _keyword(node, "by") is not None:
@@ -262,6 +288,8 @@ def asof(node: ast.AST, facts: py._Facts) -> Operators:
 
 def cut(node: ast.AST, facts: py._Facts) -> Operators:
     """pd.cut's `right=` flipped (which edge a bin includes), `include_lowest=` flipped."""
+    if not isinstance(node, ast.Call):
+        return
     if _method(node) != "cut":
         return
     right = _constant(node, "right")
@@ -276,6 +304,8 @@ def cut(node: ast.AST, facts: py._Facts) -> Operators:
 
 
 def pivot_aggfunc(node: ast.AST, facts: py._Facts) -> Operators:
+    if not isinstance(node, ast.Call):
+        return
     if _method(node) in ("pivot_table", "crosstab") and _keyword(node, "aggfunc") is not None:
         yield ("drop-aggfunc", "aggfunc dropped (pivot_table then takes the mean)", _drop("aggfunc"))
 
@@ -289,7 +319,7 @@ SWAPS = {"nunique": "count", "count": "size", "size": "count", "first": "last", 
 def swapped(node: ast.AST, facts: py._Facts) -> Operators:
     """A method replaced by its look-alike (`.nunique()` by `.count()`), here or as an agg string."""
     name = _method(node)
-    if name in SWAPS and isinstance(node.func, ast.Attribute):
+    if name in SWAPS and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         other = SWAPS[name]
         yield (f"{name}->{other}", f".{name}() replaced by .{other}()", lambda n, o=other: _renamed(n, o))
     if isinstance(node, ast.Constant) and node.value in SWAPS and _in_aggregation(node, facts):
@@ -302,8 +332,8 @@ def _in_aggregation(node: ast.AST, facts: py._Facts) -> bool:
     """A string argument of agg / aggregate / transform / pivot_table's aggfunc, or a named aggregation."""
     up = facts.parent(node)
     while isinstance(up, (ast.Tuple, ast.List, ast.Dict, ast.keyword)):
-        if isinstance(up, ast.keyword) and up.arg not in (None, "aggfunc", "func") and _method(facts.parent(up)) \
-                not in ("agg", "aggregate"):
+        if isinstance(up, ast.keyword) and up.arg not in (None, "aggfunc", "func") \
+                and _method(facts.parent(up)) not in ("agg", "aggregate"):
             return False
         up = facts.parent(up)
     return _method(up) in ("agg", "aggregate", "transform", "pivot_table", "crosstab", "resample")
