@@ -600,3 +600,24 @@ def test_only_a_pandas_check_starts_a_server_that_preloads_pandas():
         os.kill(plain_server.pid, 0)
     with client._lock:
         assert client._started() is server  # and then serves Python drills too
+
+
+def test_a_busy_process_is_runnable_and_a_sleeping_one_is_not():
+    """The idle limit (an answer that sleeps or blocks) asks the process's state before it
+    fires: on a crowded virtual machine a busy answer's lost time is neither running nor
+    waiting in its schedstat, and it must not be judged idle."""
+    import subprocess
+
+    from drills.sandbox import timing
+
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    asleep = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        time.sleep(0.5)
+        assert timing.runnable(busy.pid)
+        assert not timing.runnable(asleep.pid)
+    finally:
+        for p in (busy, asleep):
+            p.kill()
+            p.wait()
+    assert not timing.runnable(busy.pid)  # gone

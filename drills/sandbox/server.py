@@ -42,6 +42,7 @@ BUDGET_SLACK = 0.25  # of the limit, and at most:
 BUDGET_SLACK_NS = 200_000_000
 RESULT_BYTE_NS = 100  # encoding cost allowed per byte of results, at reference speed
 BEFORE_READY_NS = 30_000_000_000  # decoding and digesting inputs: the judge's own work
+IDLE_RECHECK_S = 0.05  # a busy answer the host's other guests delay is checked again this often
 IDLE_SLACK_NS = 1_000_000_000  # sleeping or blocked beyond limit + this is a timeout
 STARVED_FACTOR, STARVED_SLACK = 10, 10.0  # wall-clock backstop: an error, never a timeout
 
@@ -441,9 +442,9 @@ class Watch:
             busy = (sched[0] - self.sched_start[0]) + (sched[1] - self.sched_start[1])
             idle = (now - self.start) * 1e9 - busy
             left_idle = self.limit_ns + IDLE_SLACK_NS - idle
-            if left_idle <= 0:
+            if left_idle <= 0 and not timing.runnable(self.proc.pid):
                 return "idle", 0
-            sleep = min(sleep, left_idle / 1e9)
+            sleep = min(sleep, max(left_idle / 1e9, IDLE_RECHECK_S))
         if now >= self.hard_wall:
             return "starved", 0
         if not limits.AS_ENFORCED and limits.resident(self.proc.pid) > self.request.memory_mb * limits.MIB:

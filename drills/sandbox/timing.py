@@ -72,6 +72,20 @@ def _stat_cpu_ns(pid: int) -> int | None:
         return None
 
 
+def runnable(pid: int) -> bool:
+    """Whether the process is running or waiting for a CPU (state R), from /proc/PID/stat.
+
+    Time a virtual machine's host takes from its CPU (steal time) counts neither as running
+    nor as waiting in the guest's schedstat, so a busy answer on a crowded host can look idle
+    there; its state still says R."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            data = f.read()
+        return data[data.rindex(b")") + 2:data.rindex(b")") + 3] == b"R"
+    except (OSError, ValueError):
+        return False
+
+
 def schedstat(pid: int) -> tuple[int, int] | None:
     """(ns on a CPU, ns waiting in a run queue) of the process's main thread, if the kernel says."""
     try:
