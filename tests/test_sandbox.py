@@ -621,3 +621,16 @@ def test_a_busy_process_is_runnable_and_a_sleeping_one_is_not():
             p.kill()
             p.wait()
     assert not timing.runnable(busy.pid)  # gone
+
+
+def test_times_are_reported_on_the_scale_the_budget_used(monkeypatch):
+    """The budget is scaled by the fastest speed this machine has shown; the CPU seconds a
+    verdict reports must be divided by the same factor, not by the server's own (possibly
+    busier) reading at start-up, or a timeout reads as using less than its limit."""
+    sandbox.shutdown()
+    monkeypatch.setattr(client, "machine_speed", lambda measured, executable: measured / 3)
+    try:
+        run = sandbox.run("def f():\n    return 1\n", "f", [{"args": []}], time_limit=1.0)
+        assert run.speed == client._server.speed
+    finally:
+        sandbox.shutdown()

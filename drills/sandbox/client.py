@@ -388,11 +388,16 @@ def build(function: str, codes: list[str], *, time_limit: float = BUILD_LIMIT,
 
 
 def _request(message: dict, time_limit: float, parser, count: int):
-    header, payload, _ = _exchange(message, float(time_limit))
+    header, payload, speed = _exchange(message, float(time_limit))
     try:
         result = parser(header, payload, count)
     except (ValueError, KeyError, TypeError) as e:
         raise SandboxError(f"The sandbox sent a reply drill cannot read ({e}); try again.") from e
+    if hasattr(result, "speed"):
+        # the factor the budget was scaled by (this machine's fastest calibration), not the
+        # server's own reading at start-up, which a busy moment can inflate: times reported at
+        # reference speed must be on the scale the limit was
+        result.speed = speed
     _remember(result.layers)
     return result
 
