@@ -8,11 +8,9 @@ is compared with the reference, rated or saved.
 
 from __future__ import annotations
 
-import datetime as dt
 import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from drills.errors import BankError
@@ -65,16 +63,10 @@ def runnable(question: Question) -> bool:
 
 
 def show_value(value: Any) -> str:
-    """A database value as a grid shows it."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, (dt.date, dt.time, dt.datetime)):
-        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
-    if isinstance(value, float):
-        return f"{value:.10g}"
-    if isinstance(value, Decimal):
-        return str(value)
-    return str(value)
+    """A database value as a grid shows it: as the judge's messages do, text left unquoted."""
+    from drills.judge.sqlcompare import show
+
+    return value if isinstance(value, str) else show(value)
 
 
 def query(question: Question, sql: str, dataset: int = 0) -> tuple:
