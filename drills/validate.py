@@ -88,7 +88,7 @@ def validate_paths(paths: Iterable[Path], context: Iterable[Path] = (), jobs: in
         everyone = {**known, **everyone}
     proofs = None
     if reuse:
-        from drills.proofs import Proofs
+        from drills.proofs import Proofs, counts
 
         proofs = Proofs()
     remembered: list[tuple[str, tuple[int, int, int]]] = []
@@ -104,7 +104,7 @@ def validate_paths(paths: Iterable[Path], context: Iterable[Path] = (), jobs: in
         entry = proofs.get(q, mutants) if proofs else None
         if entry is not None:
             report.warnings += [Problem(**w) for w in entry.get("warnings") or [] if isinstance(w, dict)]
-            if mutants and (found := _counts(entry["mutants"])) is not None:
+            if mutants and (found := counts(entry["mutants"])) is not None:
                 remembered.append((q.kind, found))
             continue
         to_judge.append(q)
@@ -140,12 +140,6 @@ def _mutant_counts(result: DrillMutants | None, asked: bool) -> dict | None:
         return {"killed": 0, "equivalent": 0, "total": 0} if asked else None
     return {"killed": sum(j.killed for j in result.judged), "equivalent": len(result.equivalent),
             "total": len(result.judged)}
-
-
-def _counts(value: object) -> tuple[int, int, int] | None:
-    from drills.proofs import counts
-
-    return counts(value)
 
 
 def drill_paths(files: Iterable[Path], banks: Iterable[Path]) -> list[Path]:
