@@ -77,6 +77,42 @@ def result(value: object) -> tuple:
     return ("scalar", _cell(value))
 
 
+def exercise() -> None:
+    """Run the operations pandas drills use once on a tiny table, in the zygote before any
+    request: pandas imports and initialises much of itself on first use (groupby, window and
+    reshape machinery, offset caches), and a child forked afterwards starts with all of it
+    done instead of paying it on every check."""
+    import pandas as pd
+
+    data = {"t": {"columns": ["k", "n", "x", "d", "s", "b"],
+                  "types": ["str", "int", "float", "date", "str", "bool"],
+                  "values": [["a", "b", "a", None], [1, 2, 3, None], [1.5, None, 2.5, 4.0],
+                             ["2024-01-01", "2024-01-02", "2024-01-04", "2024-02-01"],
+                             ["x", "y", "z", "w"], [True, False, True, False]]}}
+    df = tables(data)["t"]
+    g = df.groupby("k", dropna=False)
+    outs = [
+        g["n"].sum().reset_index(), g.agg(total=("x", "sum"), first=("d", "min"), count=("s", "count")),
+        g["x"].transform("mean"), g["x"].cumsum(), g["n"].rank(method="dense"), g["d"].shift(1),
+        g["x"].rolling(2, min_periods=1).mean(), g.size(), g.head(1), g["x"].nunique(),
+        df.merge(df, on="k", how="left", suffixes=("", "_r")), df.merge(df, how="cross").head(2),
+        pd.concat([df, df], ignore_index=True),
+        df.sort_values(["k", "x"], ascending=[True, False], kind="stable", na_position="last"),
+        df["x"].rank(method="min"), df.nlargest(2, "x"), df.drop_duplicates("k", keep="last"),
+        df["k"].value_counts(dropna=False), df.pivot_table(index="k", columns="b", values="x", aggfunc="sum"),
+        df.set_index("d")["x"].rolling("3D").sum(), df.set_index("d").resample("MS")["x"].sum(),
+        df.assign(m=df["d"].dt.to_period("M").astype(str), w=df["d"].dt.dayofweek).query("n > 1"),
+        df["x"].fillna(0).cumsum(), df["x"].diff(), df["x"].pct_change(fill_method=None), df["x"].expanding().mean(),
+        df["s"].str.upper().str.contains("X"), df["n"].isin([1, 2]), df.melt(id_vars="k", value_vars=["x"]),
+        df.loc[df["n"].between(1, 2)], df.apply(lambda r: r["x"], axis=1), df["x"].clip(0, 2).round(1),
+        df["d"].diff().dt.days, df.eval("y = x * 2"), df.isna().sum(),
+    ]
+    outs.append(pd.cut(df["x"], [0, 2, 5]).astype(str))
+    outs.append(pd.merge_asof(df.sort_values("d"), df.sort_values("d"), on="d", direction="backward"))
+    for value in [*outs, 1.5, df["d"].iloc[0]]:
+        result(value)
+
+
 def _label(name: object) -> str:
     if isinstance(name, tuple):
         return "_".join(str(_cell(p)) for p in name if str(p))

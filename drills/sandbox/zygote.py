@@ -23,7 +23,7 @@ import socket
 import struct
 import sys
 
-from . import child, landlock, libc, limits, namespaces, packages, seccomp, view
+from . import child, frames, landlock, libc, limits, namespaces, packages, seccomp, view
 
 SPAWN = struct.Struct("<cI")  # b"S", memory MB
 SPAWNED = struct.Struct("<ci")  # b"P", pid
@@ -234,6 +234,11 @@ def main(config: Config, sock: socket.socket, server: int) -> None:
         except ImportError:
             pass
     packages.preload(config.packages)
+    if config.packages:
+        try:
+            frames.exercise()
+        except Exception:  # noqa: BLE001 - only a head start: a check then pays the first use itself
+            pass
     env = child.Environment()
     env.empty_input = empty
     isolate(config, env)
