@@ -529,15 +529,20 @@ def test_a_layout_with_site_packages_under_the_standard_library(tmp_path):
                            capture_output=True, text=True, timeout=60)
     if probe.returncode != 0 or Path(probe.stdout.strip()).resolve() != prefix.resolve():
         pytest.skip(f"this interpreter does not relocate into a copied prefix: {probe.stdout}{probe.stderr}")
-    client.protect([bank])
+    # drill's own package, hidden by name, lies inside the site-packages hidden by the layout
+    client.protect([bank, site / "drills"])
     try:
         server_ = client._Server(executable=str(python))
     finally:
         client._protected.remove(str(bank.resolve()))
+        client._protected.remove(str((site / "drills").resolve()))
     try:
         targets = [str(site), str(site / "drills" / "questions" / "secret.yaml"), str(bank / "drill.yaml")]
         run = check(server_, _reader(targets), [1], time_limit=5.0)
         assert run.results and run.results[0].value == 2, run.output
+        if sandbox.run("def f():\n    return 1\n", "f", [{"args": []}], time_limit=5).layers["filesystem"]["active"]:
+            # where this machine gives the usual layout a private view, this layout gets one too
+            assert run.layers["filesystem"]["active"], run.layers["filesystem"]
         assert "SECRET" not in run.output
         imported = check(server_, "import fractions, csv\ndef solve(n):\n    return n * 2\n", [1], 5.0)
         assert imported.results and imported.results[0].value == 2, imported.output

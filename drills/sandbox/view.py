@@ -60,6 +60,11 @@ def plan(paths: list[str], hide: list[str], packages: Sequence[str] = ()) -> tup
     for p in sorted({os.path.realpath(p) for p in packages if p and os.path.exists(p)}):
         if any(_within(p, h) for h in beneath) or not any(_within(p, r) for r in roots):
             roots.append(p)
+    # a folder inside a hidden one (drill's package in a hidden site-packages) is hidden with it,
+    # unless a root inside the outer folder shows it again
+    beneath = [h for h in beneath
+               if not any(o != h and _within(h, o) and not any(_within(h, r) and _within(r, o) for r in roots)
+                          for o in beneath)]
     return roots, beneath
 
 
