@@ -57,6 +57,26 @@ FILLED = {
                           {"answer": "def largest(nums):\n    return nums[-1] if nums else None\n",
                            "why": "the last element is not the largest"}],
     },
+    "pandas": {
+        "title": "Orders per customer",
+        "prompt": "`orders(id, customer)`. Return `customer, n`, one row per customer, also for a missing "
+                  "customer. Order does not matter.",
+        "setup": "CREATE TABLE orders (id INTEGER, customer VARCHAR);\n"
+                 "INSERT INTO orders VALUES (1, 'a'), (2, 'a'), (3, NULL), (4, 'b');\n",
+        "extra_setups": ["CREATE TABLE orders (id INTEGER, customer VARCHAR);\n"
+                         "INSERT INTO orders VALUES (5, 'c'), (6, NULL), (7, NULL);\n"],
+        "function": "solve",
+        "starter": "def solve(orders):\n    ...\n",
+        "solution": "def solve(orders):\n    return orders.groupby('customer', dropna=False).size().reset_index()\n",
+        "hints": ["groupby drops missing keys unless told not to."],
+        "explanation": "dropna=False keeps the missing customer as a group of its own.",
+        "wrong_answers": [
+            {"answer": "def solve(orders):\n    return orders.groupby('customer').size().reset_index()\n",
+             "why": "drops the missing customer"},
+            {"answer": "def solve(orders):\n    return orders['customer'].value_counts().reset_index()\n",
+             "why": "value_counts drops missing values too"},
+        ],
+    },
 }
 
 
@@ -89,7 +109,7 @@ def fill(path: Path, fields: dict) -> None:
     path.write_text(header + "\n" + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
 
 
-@pytest.mark.parametrize("kind", ["sql", "numeric", "recall", "python"])
+@pytest.mark.parametrize("kind", ["sql", "numeric", "recall", "python", "pandas"])
 def test_new_then_validate_changed(repo, kind):
     result = drill("new", "--kind", kind, "--id", f"contrib/{kind}-example", "--no-edit")
     assert result.exit_code == 0, result.output
