@@ -10,7 +10,8 @@
 - `warm_check_ms`: median and worst of `--repeat` checks of the reference (target: median 50 ms
   on a quiet machine), with the tables and the reference's values cached;
 - with `--all`, `bank_warm_check_ms`: each pandas drill of the bank's median warm check, and the
-  median, 90th percentile and worst of those.
+  median, 90th percentile and worst of those; `wrong_check_ms`: checks of every listed wrong
+  answer, each with its smallest counterexample (shrinking has a 1 s budget), and the rows left.
 """
 
 from __future__ import annotations
@@ -80,7 +81,26 @@ def _bank(repeat: int) -> dict:
     values = sorted(medians.values())
     worst = max(medians, key=lambda k: medians[k])
     return {"drills": len(values), "median": values[len(values) // 2],
-            "p90": values[int(len(values) * 0.9)], "max": values[-1], "slowest": worst}
+            "p90": values[int(len(values) * 0.9)], "max": values[-1], "slowest": worst,
+            "wrong_check_ms": _wrong(bank)}
+
+
+def _wrong(bank) -> dict:
+    times, rows = [], []
+    for q in bank.questions.values():
+        if q.kind != "pandas":
+            continue
+        for wrong in q.wrong_answers:
+            start = time.perf_counter()
+            verdict = judge(q, wrong.answer)
+            times.append((time.perf_counter() - start) * 1000)
+            found = verdict.details.get("counterexample")
+            if found:
+                rows.append(sum(len(t["rows"]) for t in found["tables"].values()))
+    times.sort()
+    return {"answers": len(times), "median": round(times[len(times) // 2], 1),
+            "p90": round(times[int(len(times) * 0.9)], 1), "max": round(times[-1], 1),
+            "with_counterexample": len(rows), "rows_median": statistics.median(rows), "rows_max": max(rows)}
 
 
 if __name__ == "__main__":

@@ -135,7 +135,7 @@ def _counterexample(out: Any, found: Any) -> None:
     empty = [name for name, t in found.tables.items() if not t.total]
     if empty and shown:
         where += f" (with `{'`, `'.join(empty)}` empty)"
-    out.print(plain(f"Your query and the reference already differ on just {where}:", "bold"))
+    out.print(plain(f"Your answer and the reference already differ on just {where}:", "bold"))
     for name, table in shown.items():
         out.print(_grid(table, f"{name} ({plural(table.total, 'row')})"))
     _side_by_side(out, _grid(found.expected, "expected"), _grid(found.actual, "yours"))

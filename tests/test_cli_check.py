@@ -144,7 +144,7 @@ def test_wrong_answer_shows_its_counterexample_in_text_and_json(run):
     answer = ("SELECT department, name FROM emp QUALIFY row_number() OVER "
               "(PARTITION BY department ORDER BY salary DESC NULLS LAST) = 1")
     text = run("check", "sql/top-earner", "--answer-file", "-", input=answer)
-    assert "Your query and the reference already differ on just 2 rows of `emp`:" in text.output
+    assert "Your answer and the reference already differ on just 2 rows of `emp`:" in text.output
     grid = text.output.split("already differ")[1].splitlines()
     assert grid[1].split() == ["emp", "(2", "rows)"] and grid[2].split() == ["name", "department", "salary"]
     assert [r.split() for r in grid[3:5]] == [["'Ana'", "'eng'", "10"], ["'Bo'", "'eng'", "10"]]

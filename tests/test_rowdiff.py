@@ -89,7 +89,7 @@ def test_the_smallest_counterexample_comes_first(fixture_questions, capsys):
     cols = [("department", "VARCHAR"), ("name", "VARCHAR")]
     render.verdict(q, v, rows=rowdiff.align(q, cols, [("eng", "Ana"), ("eng", "Bo")], cols, [("eng", "Ana")]))
     out = capsys.readouterr().out
-    heading = out.index("Your query and the reference already differ on just 2 rows of `emp`:")
+    heading = out.index("Your answer and the reference already differ on just 2 rows of `emp`:")
     assert heading < out.index("emp (2 rows)") < out.index("expected: 2 rows  │  yours: 1 row")
     table = out[out.index("emp (2 rows)"):]
     assert "Bo    eng         10" in table

@@ -1,6 +1,6 @@
 """Small datasets that show why two queries differ, built from a drill's own rows.
 
-`shrink` is delta debugging (Zeller's ddmin) over the rows of every table: it finds a
+`shrink` is delta debugging (drills/judge/shrinking.py) over the rows of every table: it finds a
 1-minimal set of rows on which an answer and the reference still give different results.
 `search` looks for a dataset that tells a surviving mutant from the reference: the drill's
 rows with one small change (a tie with the next value, a value moved by one, a row removed
@@ -13,41 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
+from drills.judge.shrinking import ddmin
 from drills.judge.sql_worker import connect, quote, run
-from drills.judge.sqlcompare import Rules, same, show
+from drills.judge.sqlcompare import Rules, same, show, shown_result
 
-T = TypeVar("T", bound=Hashable)
 Edit = tuple[str, int, str, list]  # (what, table, SQL on __drill_edit, parameters)
 MAX_ROWS = 10_000
-
-
-def ddmin(items: Sequence[T], fails: Callable[[list[T]], bool], deadline: float) -> list[T]:
-    """A subset of `items` on which `fails` holds and, time allowing, no single item can be removed.
-
-    Delta debugging by chunk removal: try removing halves, then quarters, ... then single
-    items, keeping every removal after which `fails` still holds; single items are tried
-    again until none can go (1-minimal). `fails(items)` must hold. At `deadline`
-    (time.monotonic) it stops with the smallest failing subset found so far."""
-    items = list(items)
-    size = max(1, len(items) // 2)
-    while items and time.monotonic() < deadline:
-        removed = False
-        start = 0
-        while start < len(items) and time.monotonic() < deadline:
-            rest = items[:start] + items[start + size:]
-            if rest and fails(rest):
-                items, removed = rest, True
-            else:
-                start += size
-        if size > 1:
-            size = max(1, size // 2)
-        elif not removed:
-            break
-    return items
 
 
 class Scratch:
@@ -135,10 +110,6 @@ class Scratch:
                 values = ",\n  ".join("(" + ", ".join(literal(v) for v in r) + ")" for r in rows)
                 lines.append(f"INSERT INTO {name} VALUES\n  {values};")
         return "\n".join(lines)
-
-
-def shown_result(reply: tuple) -> dict:
-    return {"columns": [c for c, _ in reply[1]], "rows": [[show(v) for v in r] for r in reply[2]]}
 
 
 def shrink(worker: Any, key: Any, setup: str, variant: int, reference: str, answer: str, rules: Rules,

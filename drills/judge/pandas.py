@@ -18,13 +18,15 @@ pd.NA) equal to every other. Categoricals compare as their values.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import time
 from typing import Any
 
 from drills import sandbox
 from drills.errors import AnswerError, BankError
+from drills.judge import explaining, shrinking, sqlcompare
 from drills.judge import python as py
-from drills.judge import sqlcompare
 from drills.model import Question, Verdict
 from drills.sandbox.report import Run, TestResult
 
@@ -40,8 +42,14 @@ def judge(question: Question, answer: str) -> Verdict:
     tests = inputs(question)
     expected = _reference(question, tests)
     run = _run(question, answer, tests)
-    return py._verdict(question, run, expected, None, check=lambda r, want, verdict: _check(question, r, want, verdict),
-                       describe=lambda i: describe(question, i))
+    verdict = py._verdict(question, run, expected, None,
+                          check=lambda r, want, verdict: _check(question, r, want, verdict),
+                          describe=lambda i: describe(question, i))
+    if verdict.outcome == "wrong" and "expected_rows" in verdict.details and explaining():
+        found = counterexample(question, answer, tests[verdict.details["test"] - 1])
+        if found is not None:
+            verdict = dataclasses.replace(verdict, details={**verdict.details, "counterexample": found})
+    return verdict
 
 
 def describe(question: Question, position: int) -> str:
@@ -148,6 +156,80 @@ def _reference(question: Question, tests: list[dict]) -> list[Any]:
             _expected.pop(next(iter(_expected)))
         _expected[key] = [r.value for r in run.results]
     return _expected[key]
+
+
+# --- the smallest counterexample ----------------------------------------------------------
+
+COUNTEREXAMPLE_BUDGET = 1.0  # seconds of shrinking; the smallest set found by then is shown
+BATCH = 16  # row subsets tried in one sandboxed run: a run's start costs more than a small subset
+
+
+def counterexample(question: Question, answer: str, test: dict) -> dict | None:
+    """The fewest rows of `test`'s tables on which the answer and the reference still differ,
+    with both results, in the shape of the SQL judge's (Verdict.details["counterexample"]).
+
+    Delta debugging over the rows of every table, each batch of subsets tried in one run of the
+    reference and one of the answer, both sandboxed like any check; None when the answer and
+    the reference agree on the whole test after all (an answer that is not deterministic)."""
+    deadline = time.monotonic() + COUNTEREXAMPLE_BUDGET
+    tables = test["tables"]
+    names = list(tables)
+    items = [(t, i) for t, name in enumerate(names) for i in range(len(tables[name]["values"][0]
+                                                                      if tables[name]["values"] else []))]
+    rules = sqlcompare.Rules.of(question)
+    seen: dict[frozenset, tuple | None] = {}
+
+    def subset(rows: list[tuple[int, int]]) -> dict:
+        keep = [sorted(i for tt, i in rows if tt == t) for t in range(len(names))]
+        return {"tables": {name: {**table, "values": [[column[i] for i in keep[t]] for column in table["values"]]}
+                           for t, (name, table) in enumerate(tables.items())}}
+
+    def outcomes(candidates: list[list[tuple[int, int]]]) -> list[tuple | None]:
+        """(expected reply, actual reply) where they differ, else None, for each candidate."""
+        todo = [c for c in candidates if frozenset(c) not in seen]
+        while todo and time.monotonic() < deadline:
+            limit = min(question.time_limit, max(0.05, deadline - time.monotonic()))
+            tried = [subset(c) for c in todo]
+            exp = {r.test: r for r in _run(question, question.solution, tried, limit).results}
+            got = {r.test: r for r in _run(question, answer, tried, limit).results}
+            reached = min(max(exp, default=-1), max(got, default=-1))  # a run stops at its first error
+            for j, c in enumerate(todo[:reached + 1]):
+                seen[frozenset(c)] = _differ(question, rules, exp[j], got[j])
+            todo = todo[reached + 1:]
+            if todo:  # the rest, from after the subset one of them failed on
+                seen[frozenset(todo[0])] = None
+                todo = todo[1:]
+        return [seen.get(frozenset(c)) for c in candidates]
+
+    if outcomes([items])[0] is None:
+        return None
+    rows = shrinking.ddmin_batched(items, lambda cs: next((j for j, o in enumerate(outcomes(cs)) if o), None),
+                                   deadline, BATCH)
+    found = seen[frozenset(rows)]
+    assert found is not None
+    exp_reply, got_reply = found
+    shown = subset(rows)["tables"]
+    return {"tables": {name: {"columns": t["columns"],
+                              "rows": [[_shown(t["values"][c][r], t["types"][c]) for c in range(len(t["columns"]))]
+                                       for r in range(len(t["values"][0]) if t["values"] else 0)]}
+                       for name, t in shown.items()},
+            "expected": sqlcompare.shown_result(exp_reply), "actual": sqlcompare.shown_result(got_reply)}
+
+
+def _differ(question: Question, rules: sqlcompare.Rules, exp: TestResult | None,
+            got: TestResult | None) -> tuple | None:
+    if exp is None or got is None or exp.kind != "value" or got.kind != "value":
+        return None
+    try:
+        exp_reply, got_reply = reply(question, exp.value), reply(question, got.value)
+    except ValueError:
+        return None
+    return None if sqlcompare.same(rules, exp_reply, got_reply) else (exp_reply, got_reply)
+
+
+def _shown(value: Any, word: str) -> str:
+    """A table cell as the SQL grids show it (dates arrive as ISO text, shown unquoted)."""
+    return value if value is not None and word in ("date", "timestamp") else sqlcompare.show(value)
 
 
 # --- comparing -----------------------------------------------------------------------------

@@ -292,6 +292,11 @@ def show_row(row: Any) -> str:
     return "(" + ", ".join(show(v) for v in row) + ")"
 
 
+def shown_result(reply: tuple) -> dict:
+    """A worker reply's columns and rows as people read them (the counterexample grids)."""
+    return {"columns": [c for c, _ in reply[1]], "rows": [[show(v) for v in r] for r in reply[2]]}
+
+
 def show(value: Any) -> str:
     """A value as people read it: NULL, 2024-01-05, 'text', 5.815."""
     if value is None:
