@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,9 +56,10 @@ def bank_counts() -> str:
 
     qs = list(load_bank([bundled_bank()]).questions.values())
     c = counts(qs)
-    window = sum(1 for q in qs if q.kind == "sql" and "window-functions" in q.tags)
     titles = {k.name: k.title for k in all_kinds()}
-    titles["sql"] += f" ({window} on window functions)"
+    window = Counter(q.kind for q in qs if "window-functions" in q.tags)
+    for kind, n in window.items():
+        titles[kind] += f" ({n} on window functions)"
     rows = ["| drills | count |", "|---|---|"]
     rows += [f"| {titles[k]} | {c['kind'].get(k, 0)} |" for k in KINDS]
     rows += [f"| **all** | **{len(qs)}** |", "",
