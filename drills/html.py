@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
+from typing import TYPE_CHECKING
 
 from drills import kinds
 from drills.render import plural
+
+if TYPE_CHECKING:
+    from drills.report import RoundReport
 
 STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;
@@ -147,45 +151,41 @@ def _svg(width: float, height: float, label: str, body: str) -> str:
 DRILLS_HEAD = "<tr><th>#</th><th>drill</th><th>result</th><th>time</th><th>target</th></tr>"
 
 
-def mock_page(r: dict) -> str:
-    head = (f"<h1>Mock round {r['round']}</h1><p class=\"muted\">{escape(r['started_at'][:16].replace('T', ' '))} "
-            f"UTC · {r['minutes']:g} minutes · time used {_clock(r['used_s'])}</p>")
-    if not r["answered"]:
-        return page(f"drill mock round {r['round']}", head + "<p>The round ended before any drill was answered: "
+def mock_page(r: RoundReport) -> str:
+    head = (f"<h1>Mock round {r.round}</h1><p class=\"muted\">{escape(r.started_at[:16].replace('T', ' '))} "
+            f"UTC · {r.minutes:g} minutes · time used {_clock(r.used_s)}</p>")
+    if not r.answered:
+        return page(f"drill mock round {r.round}", head + "<p>The round ended before any drill was answered: "
                     "nothing to judge, and it does not count in the trend.</p>")
     rows = "".join(
-        f'<tr><td>{i}</td><td>{escape(d["title"])}<br><span class="muted">{escape(d["id"])}</span></td>'
-        f'<td class="{escape(d["outcome"])}">{escape(d["outcome"])}</td>'
-        f'<td class="{"slow" if d["seconds"] > d["target"] and d["outcome"] != "unanswered" else ""}">'
-        f'{_clock(d["seconds"])}</td><td>{_clock(d["target"])}</td></tr>'
-        for i, d in enumerate(r["drills"], 1))
-    topics = "".join(f"<tr><td>{escape(t)}</td><td>{v['correct']}/{v['total']}</td></tr>"
-                     for t, v in r["per_topic"].items())
+        f'<tr><td>{i}</td><td>{escape(d.title)}<br><span class="muted">{escape(d.id)}</span></td>'
+        f'<td class="{escape(d.outcome)}">{escape(d.outcome)}</td>'
+        f'<td class="{"slow" if d.slow else ""}">{_clock(d.seconds)}</td><td>{_clock(d.target)}</td></tr>'
+        for i, d in enumerate(r.drills, 1))
+    topics = "".join(f"<tr><td>{escape(t)}</td><td>{v.correct}/{v.total}</td></tr>" for t, v in r.per_topic.items())
     missed = "".join(
-        f'<div class="card"><strong>{escape(d["title"])}</strong> <span class="muted">{escape(d["id"])}</span>'
-        f'<p>{escape(d["message"])}</p>'
-        + (f'<div class="label">Your answer</div>{code(d["answer"], d.get("kind", ""))}' if d.get("answer") else "")
+        f'<div class="card"><strong>{escape(d.title)}</strong> <span class="muted">{escape(d.id)}</span>'
+        f'<p>{escape(d.message)}</p>'
+        + (f'<div class="label">Your answer</div>{code(d.answer, d.kind)}' if d.answer else "")
         + '<div class="label">Reference</div>'
-        + (markdown(d["solution"]) if kinds.prose_solution(d.get("kind", ""))
-           else code(d["solution"] or "", d.get("kind", "")))
-        + f'<div class="label">Explanation</div>{markdown(d["explanation"] or "")}</div>'
-        for d in r["drills"] if d["outcome"] != "correct")
-    untouched = r.get("not_attempted") or []
-    if untouched:
-        missed += ("<p>Not attempted: " + ", ".join(escape(d["title"]) for d in untouched) + ".</p>")
+        + (markdown(d.solution or "") if kinds.prose_solution(d.kind) else code(d.solution or "", d.kind))
+        + f'<div class="label">Explanation</div>{markdown(d.explanation or "")}</div>'
+        for d in r.missed)
+    if r.not_attempted:
+        missed += ("<p>Not attempted: " + ", ".join(escape(d.title) for d in r.not_attempted) + ".</p>")
     weak = "".join(
-        f'<div class="card"><strong>{escape(w["tag"])}</strong>: {w["correct"]}/{w["total"]} right. '
-        f'Practise: <code>{escape(w["practise"])}</code><ul>'
-        + "".join(f'<li><a href="{escape(link)}">{escape(link)}</a></li>' for link in w["read"])
-        + "</ul></div>" for w in r["weakest_tags"])
-    trend = line_chart([(f"#{t['id']}", t["score"]) for t in r["trend"]])
-    body = (f"{head}<div class=\"big\">{r['correct']}/{r['total']} <span class=\"muted\">({r['score']:g}%)</span>"
+        f'<div class="card"><strong>{escape(w.tag)}</strong>: {w.correct}/{w.total} right. '
+        f'Practise: <code>{escape(w.practise)}</code><ul>'
+        + "".join(f'<li><a href="{escape(link)}">{escape(link)}</a></li>' for link in w.read)
+        + "</ul></div>" for w in r.weakest_tags)
+    trend = line_chart([(f"#{t.id}", t.score) for t in r.trend])
+    body = (f"{head}<div class=\"big\">{r.correct}/{r.total} <span class=\"muted\">({r.score:g}%)</span>"
             f"</div><h2>Scores over time</h2>{trend}"
             f"<h2>By topic</h2>{_table('<tr><th>topic</th><th>correct</th></tr>', topics)}"
             f"<h2>Drills</h2>{_table(DRILLS_HEAD, rows)}"
             f"<h2>What to work on</h2>{weak or '<p>Nothing missed. Well done.</p>'}"
             f"<h2>Missed drills</h2>{missed or '<p>None.</p>'}")
-    return page(f"drill mock round {r['round']}", body)
+    return page(f"drill mock round {r.round}", body)
 
 
 def stats_page(s: dict) -> str:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drills import kinds
 from drills.model import Question, Verdict
+
+if TYPE_CHECKING:
+    from drills.report import RoundReport
 
 MARKS = {"correct": ("✓", "green"), "wrong": ("✗", "red"), "error": ("!", "yellow"), "timeout": ("⏱", "yellow"),
          "self_rated": ("·", "cyan")}
@@ -537,53 +540,51 @@ def mock_feedback(out: Any, q: Question, v: Verdict) -> None:
     line(out, (f"{mark} {v.outcome}", f"bold {colour}"), "  ", v.message)
 
 
-def mock_report(out: Any, r: dict) -> None:
+def mock_report(out: Any, r: RoundReport) -> None:
     from rich.rule import Rule
     from rich.table import Table
 
-    out.print(Rule(f"Mock round {r['round']} · {r['started_at'][:16].replace('T', ' ')} UTC", style="bold"))
-    if not r["answered"]:
+    out.print(Rule(f"Mock round {r.round} · {r.started_at[:16].replace('T', ' ')} UTC", style="bold"))
+    if not r.answered:
         out.print("The round ended before any drill was answered: nothing to judge, and it does not count in "
                   "your trend.")
         return
-    out.print(f"[bold]Score: {r['correct']}/{r['total']} ({r['score']:g}%)[/] · answered {r['answered']} · "
-              f"time used {clock(r['used_s'])} of {minutes_(r['minutes'])}")
+    out.print(f"[bold]Score: {r.correct}/{r.total} ({r.score:g}%)[/] · answered {r.answered} · "
+              f"time used {clock(r.used_s)} of {minutes_(r.minutes)}")
     topics = Table(box=None, header_style="bold", pad_edge=False)
     for col in ("topic", "correct", "of"):
         topics.add_column(col)
-    for topic, t in r["per_topic"].items():
-        topics.add_row(plain(topic), str(t["correct"]), str(t["total"]))
+    for topic, t in r.per_topic.items():
+        topics.add_row(plain(topic), str(t.correct), str(t.total))
     out.print(topics)
     drills = Table(box=None, header_style="bold", pad_edge=False)
     for col in ("#", "drill", "result", "time", "target"):
         drills.add_column(col)
-    for i, d in enumerate(r["drills"], 1):
-        slow = d["outcome"] != "unanswered" and d["seconds"] > d["target"]
-        drills.add_row(str(i), plain(d["id"]), d["outcome"], plain(clock(d["seconds"]), "yellow" if slow else ""),
-                       clock(d["target"]))
+    for i, d in enumerate(r.drills, 1):
+        drills.add_row(str(i), plain(d.id), d.outcome, plain(clock(d.seconds), "yellow" if d.slow else ""),
+                       clock(d.target))
     out.print(drills)
-    missed = [d for d in r["drills"] if d["outcome"] != "correct"]
-    for d in missed:
-        out.print(Rule(plain(f"missed: {d['title']}"), style="dim"))
-        out.print(plain(d["message"]))
-        if d.get("answer"):
+    for d in r.missed:
+        out.print(Rule(plain(f"missed: {d.title}"), style="dim"))
+        out.print(plain(d.message))
+        if d.answer:
             out.print(plain("Your answer", "bold"))
-            out.print(code(d["answer"], d.get("kind", "")))
-        reference(out, d.get("kind", ""), d["solution"] or "")
-        explanation(out, d["explanation"] or "", ())
-    if r.get("not_attempted"):
-        line(out, (f"Not attempted ({len(r['not_attempted'])}): ", "bold"),
-             ", ".join(d["title"] for d in r["not_attempted"]))
-    if r["weakest_tags"]:
+            out.print(code(d.answer, d.kind))
+        reference(out, d.kind, d.solution or "")
+        explanation(out, d.explanation or "", ())
+    if r.not_attempted:
+        line(out, (f"Not attempted ({len(r.not_attempted)}): ", "bold"),
+             ", ".join(d.title for d in r.not_attempted))
+    if r.weakest_tags:
         out.print(Rule("what to work on", style="bold"))
-        for w in r["weakest_tags"]:
-            line(out, (w["tag"], "bold"), f": {w['correct']}/{w['total']} right · practise: {w['practise']}")
-            for link in w["read"]:
+        for w in r.weakest_tags:
+            line(out, (w.tag, "bold"), f": {w.correct}/{w.total} right · practise: {w.practise}")
+            for link in w.read:
                 out.print(plain(f"    read: {link}"), soft_wrap=True)
-    if len(r["trend"]) > 1:
-        scores = " → ".join(f"{t['score']:g}%" for t in r["trend"][-6:])
-        times = " → ".join(clock(t["seconds_per_drill"]) if t["seconds_per_drill"] is not None else "-"
-                           for t in r["trend"][-6:])
+    if len(r.trend) > 1:
+        scores = " → ".join(f"{t.score:g}%" for t in r.trend[-6:])
+        times = " → ".join(clock(t.seconds_per_drill) if t.seconds_per_drill is not None else "-"
+                           for t in r.trend[-6:])
         out.print(f"Trend over your last rounds: score {scores}; time per drill {times}")
 
 
