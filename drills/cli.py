@@ -504,6 +504,7 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
     from drills import cache, render
     from drills import mock as rounds
     from drills.judge import judge
+    from drills.report import RoundReport
     from drills.session import iso, sql_tables, utc_now
 
     store = obj.store()
@@ -514,26 +515,27 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
         if not past:
             click.echo("no mock rounds yet: `drill mock` starts one")
         for r in past:
-            rep = r["report"]
+            rep = RoundReport.from_dict(r["report"]) if r["report"] is not None else None
             if rep is None:
                 score = f"unfinished: drill mock --resume {r['id']}"
-            elif not rep["answered"]:
+            elif not rep.answered:
                 score = "ended with nothing answered"
             else:
-                score = f"{rep['correct']}/{rep['total']} ({rep['score']:g}%)"
+                score = f"{rep.correct}/{rep.total} ({rep.score:g}%)"
             say(f"{r['id']:>4}  {r['started_at'][:16].replace('T', ' ')}  {r['minutes']:g} min  {score}")
         return
     if report_id is not None:
         row = store.round(report_id)
         if row is None or row["report"] is None:
             raise click.ClickException(f"no finished mock round {report_id}; see `drill mock --history`")
+        report = RoundReport.from_dict(row["report"])
         if html:
             from drills.html import mock_page
 
-            _write(html, mock_page(row["report"]))
+            _write(html, mock_page(report))
             click.echo(f"wrote {html}")
         else:
-            render.mock_report(render.console(), row["report"])
+            render.mock_report(render.console(), report)
         return
     store.require_writable()
     questions = obj.load().questions

@@ -100,7 +100,7 @@ def read(text: str, name: str) -> Any:
 def check(data: Any) -> dict:
     """The export with datetimes in the store's form, or an InputError listing what is wrong."""
     from drills import schema
-    from drills.mock import REPORT_SCHEMA
+    from drills.report import REPORT_SCHEMA
     from drills.store import SCHEMA_VERSION
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -122,6 +122,7 @@ def _check_values(data: dict, report_schema: dict) -> list[str]:
     from drills import scheduler as sched
     from drills import schema
     from drills.errors import DrillError
+    from drills.report import RoundReport
     from drills.store import utc_text
 
     problems: list[str] = []
@@ -177,8 +178,14 @@ def _check_values(data: dict, report_schema: dict) -> list[str]:
         if r["status"] == "finished" and r.get("report") is None:
             problems.append(f"{where}.report: a finished round needs its report")
         if r.get("report") is not None:
-            problems += [f"{where}.report{'.' if path else ''}{schema.format_path(path) if path else ''}: {message}"
-                         for path, message in schema.validate(r["report"], report_schema)]
+            found = [f"{where}.report{'.' if path else ''}{schema.format_path(path) if path else ''}: {message}"
+                     for path, message in schema.validate(r["report"], report_schema)]
+            if not found:  # stored in the form this version writes, whichever version wrote it
+                try:
+                    r["report"] = RoundReport.from_dict(r["report"]).to_dict()
+                except ValueError as exc:
+                    found.append(f"{where}.report: {exc}")
+            problems += found
     for i, f in enumerate(data.get("fits", [])):
         when(f, "fitted_at", f"fits[{i}]")
         why = sched.check_parameters(f["parameters"]) if f["parameters"] is not None else None

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from html import escape
+from typing import TYPE_CHECKING
 
 from drills import kinds
 from drills.render import plural
+
+if TYPE_CHECKING:
+    from drills.forecast import Calibration
+    from drills.report import RoundReport
+    from drills.stats import GroupRow, HeatmapDay, MonthLabel, Readiness, StatsFigures
 
 STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;
@@ -105,30 +110,29 @@ def bar_chart(points: list[tuple[str, float]], width: int = 640, height: int = 1
 SHADES = ["#ebedf0", "#c6dbf7", "#8fb6ef", "#4a86e0", "#1f4fa8"]
 
 
-def heatmap(days: list[dict], months: list[dict] | None = None, cell: int = 14) -> str:
+def heatmap(days: list[HeatmapDay], months: list[MonthLabel] | None = None, cell: int = 14) -> str:
     """Reviews per day: weeks as columns, Monday on top, month names above, a legend below."""
     if not days:
         return ""
-    first = dt.date.fromisoformat(days[0]["date"])
+    first = days[0].date
     top = 16  # room for the month names
     cells = []
     for d in days:
-        day = dt.date.fromisoformat(d["date"])
-        col, row = (day - first).days // 7, day.weekday()
+        col, row = (d.date - first).days // 7, d.date.weekday()
         cells.append(f'<rect x="{30 + col * (cell + 3)}" y="{top + row * (cell + 3)}" width="{cell}" '
-                     f'height="{cell}" rx="2" fill="{SHADES[d["level"]]}"><title>{d["date"]}: '
-                     f'{plural(d["reviews"], "review")}</title></rect>')
+                     f'height="{cell}" rx="2" fill="{SHADES[d.level]}"><title>{d.date}: '
+                     f'{plural(d.reviews, "review")}</title></rect>')
     labels = "".join(f'<text x="0" y="{top + r * (cell + 3) + cell - 3}" font-size="10" fill="#667">{name}</text>'
                      for r, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")))
-    kept: list[dict] = []
+    kept: list[MonthLabel] = []
     for m in months or []:
-        if kept and m["week"] - kept[-1]["week"] < 2:  # too close: the first, partial month gives way
-            if kept[-1]["week"] != 0:
+        if kept and m.week - kept[-1].week < 2:  # too close: the first, partial month gives way
+            if kept[-1].week != 0:
                 continue
             kept.pop()
         kept.append(m)
-    labels += "".join(f'<text x="{30 + m["week"] * (cell + 3)}" y="11" font-size="10" fill="#667">'
-                      f'{escape(m["label"])}</text>' for m in kept)
+    labels += "".join(f'<text x="{30 + m.week * (cell + 3)}" y="11" font-size="10" fill="#667">'
+                      f'{escape(m.label)}</text>' for m in kept)
     weeks = (len(days) + first.weekday() + 6) // 7
     width, bottom = 40 + weeks * (cell + 3), top + 7 * (cell + 3)
     legend = f'<text x="30" y="{bottom + 14}" font-size="10" fill="#667">less</text>' + "".join(
@@ -147,78 +151,74 @@ def _svg(width: float, height: float, label: str, body: str) -> str:
 DRILLS_HEAD = "<tr><th>#</th><th>drill</th><th>result</th><th>time</th><th>target</th></tr>"
 
 
-def mock_page(r: dict) -> str:
-    head = (f"<h1>Mock round {r['round']}</h1><p class=\"muted\">{escape(r['started_at'][:16].replace('T', ' '))} "
-            f"UTC · {r['minutes']:g} minutes · time used {_clock(r['used_s'])}</p>")
-    if not r["answered"]:
-        return page(f"drill mock round {r['round']}", head + "<p>The round ended before any drill was answered: "
+def mock_page(r: RoundReport) -> str:
+    head = (f"<h1>Mock round {r.round}</h1><p class=\"muted\">{escape(r.started_at[:16].replace('T', ' '))} "
+            f"UTC · {r.minutes:g} minutes · time used {_clock(r.used_s)}</p>")
+    if not r.answered:
+        return page(f"drill mock round {r.round}", head + "<p>The round ended before any drill was answered: "
                     "nothing to judge, and it does not count in the trend.</p>")
     rows = "".join(
-        f'<tr><td>{i}</td><td>{escape(d["title"])}<br><span class="muted">{escape(d["id"])}</span></td>'
-        f'<td class="{escape(d["outcome"])}">{escape(d["outcome"])}</td>'
-        f'<td class="{"slow" if d["seconds"] > d["target"] and d["outcome"] != "unanswered" else ""}">'
-        f'{_clock(d["seconds"])}</td><td>{_clock(d["target"])}</td></tr>'
-        for i, d in enumerate(r["drills"], 1))
-    topics = "".join(f"<tr><td>{escape(t)}</td><td>{v['correct']}/{v['total']}</td></tr>"
-                     for t, v in r["per_topic"].items())
+        f'<tr><td>{i}</td><td>{escape(d.title)}<br><span class="muted">{escape(d.id)}</span></td>'
+        f'<td class="{escape(d.outcome)}">{escape(d.outcome)}</td>'
+        f'<td class="{"slow" if d.slow else ""}">{_clock(d.seconds)}</td><td>{_clock(d.target)}</td></tr>'
+        for i, d in enumerate(r.drills, 1))
+    topics = "".join(f"<tr><td>{escape(t)}</td><td>{v.correct}/{v.total}</td></tr>" for t, v in r.per_topic.items())
     missed = "".join(
-        f'<div class="card"><strong>{escape(d["title"])}</strong> <span class="muted">{escape(d["id"])}</span>'
-        f'<p>{escape(d["message"])}</p>'
-        + (f'<div class="label">Your answer</div>{code(d["answer"], d.get("kind", ""))}' if d.get("answer") else "")
+        f'<div class="card"><strong>{escape(d.title)}</strong> <span class="muted">{escape(d.id)}</span>'
+        f'<p>{escape(d.message)}</p>'
+        + (f'<div class="label">Your answer</div>{code(d.answer, d.kind)}' if d.answer else "")
         + '<div class="label">Reference</div>'
-        + (markdown(d["solution"]) if kinds.prose_solution(d.get("kind", ""))
-           else code(d["solution"] or "", d.get("kind", "")))
-        + f'<div class="label">Explanation</div>{markdown(d["explanation"] or "")}</div>'
-        for d in r["drills"] if d["outcome"] != "correct")
-    untouched = r.get("not_attempted") or []
-    if untouched:
-        missed += ("<p>Not attempted: " + ", ".join(escape(d["title"]) for d in untouched) + ".</p>")
+        + (markdown(d.solution or "") if kinds.prose_solution(d.kind) else code(d.solution or "", d.kind))
+        + f'<div class="label">Explanation</div>{markdown(d.explanation or "")}</div>'
+        for d in r.missed)
+    if r.not_attempted:
+        missed += ("<p>Not attempted: " + ", ".join(escape(d.title) for d in r.not_attempted) + ".</p>")
     weak = "".join(
-        f'<div class="card"><strong>{escape(w["tag"])}</strong>: {w["correct"]}/{w["total"]} right. '
-        f'Practise: <code>{escape(w["practise"])}</code><ul>'
-        + "".join(f'<li><a href="{escape(link)}">{escape(link)}</a></li>' for link in w["read"])
-        + "</ul></div>" for w in r["weakest_tags"])
-    trend = line_chart([(f"#{t['id']}", t["score"]) for t in r["trend"]])
-    body = (f"{head}<div class=\"big\">{r['correct']}/{r['total']} <span class=\"muted\">({r['score']:g}%)</span>"
+        f'<div class="card"><strong>{escape(w.tag)}</strong>: {w.correct}/{w.total} right. '
+        f'Practise: <code>{escape(w.practise)}</code><ul>'
+        + "".join(f'<li><a href="{escape(link)}">{escape(link)}</a></li>' for link in w.read)
+        + "</ul></div>" for w in r.weakest_tags)
+    trend = line_chart([(f"#{t.id}", t.score) for t in r.trend])
+    body = (f"{head}<div class=\"big\">{r.correct}/{r.total} <span class=\"muted\">({r.score:g}%)</span>"
             f"</div><h2>Scores over time</h2>{trend}"
             f"<h2>By topic</h2>{_table('<tr><th>topic</th><th>correct</th></tr>', topics)}"
             f"<h2>Drills</h2>{_table(DRILLS_HEAD, rows)}"
             f"<h2>What to work on</h2>{weak or '<p>Nothing missed. Well done.</p>'}"
             f"<h2>Missed drills</h2>{missed or '<p>None.</p>'}")
-    return page(f"drill mock round {r['round']}", body)
+    return page(f"drill mock round {r.round}", body)
 
 
-def stats_page(s: dict) -> str:
-    if s.get("empty"):
+def stats_page(s: StatsFigures | None) -> str:
+    if s is None:
         return page("drill stats", "<h1>drill stats</h1><p>No reviews yet: run <code>drill today</code>.</p>")
-    ret = s["retention_30d"]
-    if ret["true"] is not None:
-        retention = (f"<div class=\"big\">{ret['true']:.0%}</div><p class=\"muted\">of "
-                     f"{plural(ret['reviews'], 'review')} of known drills; desired retention {ret['desired']:.0%}</p>")
+    ret = s.retention_30d
+    if ret.true is not None:
+        retention = (f"<div class=\"big\">{ret.true:.0%}</div><p class=\"muted\">of "
+                     f"{plural(ret.reviews, 'review')} of known drills; desired retention {ret.desired:.0%}</p>")
     else:
-        retention = (f"<p class=\"muted\">Shown after {ret.get('needed', 20)} reviews of known drills "
-                     f"({ret['reviews']} so far): fewer say little.</p>")
+        retention = (f"<p class=\"muted\">Shown after {ret.needed} reviews of known drills "
+                     f"({ret.reviews} so far): fewer say little.</p>")
 
-    def table(rows: list[dict], title: str) -> str:
+    def table(rows: list[GroupRow], title: str) -> str:
         body = "".join(
-            f"<tr><td>{escape(r['name'])}</td><td>{r['reviews']}</td><td>{r['accuracy']:.0%}</td>"
-            f"<td>{_clock(r['median_seconds'])} / {_clock(r['median_target'])}</td>"
-            f"<td>{r['mature']} of {r['drills_in_bank']}</td></tr>" for r in rows)
+            f"<tr><td>{escape(r.name)}</td><td>{r.reviews}</td><td>{r.accuracy:.0%}</td>"
+            f"<td>{_clock(r.median_seconds)} / {_clock(r.median_target)}</td>"
+            f"<td>{r.mature} of {r.drills_in_bank}</td></tr>" for r in rows)
         return f"<h2>By {title}</h2>" + _table(
             f"<tr><th>{title}</th><th>reviews</th><th>accuracy</th><th>median time / target</th>"
             "<th>mature drills</th></tr>", body)
 
-    leeches = "".join(f"<li>{escape(x['id'])}: failed {x['failures']} times</li>" for x in s["leeches"])
-    body = (f"<h1>drill stats</h1><p class=\"muted\">{plural(s['reviews'], 'review')} · streak "
-            f"{plural(s['streak'], 'day')} · {s['drills']['seen']} of {s['drills']['in_bank']} drills seen, "
-            f"{s['drills']['mature']} mature</p>"
-            f"<h2>Reviews per day, last 26 weeks</h2>{heatmap(s['heatmap'], s.get('heatmap_months'))}"
+    leeches = "".join(f"<li>{escape(x.id)}: failed {x.failures} times</li>" for x in s.leeches)
+    body = (f"<h1>drill stats</h1><p class=\"muted\">{plural(s.reviews, 'review')} · streak "
+            f"{plural(s.streak, 'day')} · {s.drills.seen} of {s.drills.in_bank} drills seen, "
+            f"{s.drills.mature} mature</p>"
+            f"<h2>Reviews per day, last 26 weeks</h2>{heatmap(s.heatmap, s.heatmap_months)}"
             f"<h2>Retention, last 30 days</h2>{retention}"
             f"<h2>Due in the next 14 days</h2>"
-            f"{bar_chart([(d['date'][5:], d['due']) for d in s['forecast']])}"
-            f"{table(s['topics'], 'topic')}{table(s['tags'][:25], 'tag')}"
+            f"{bar_chart([(f'{d.date:%m-%d}', d.due) for d in s.forecast])}"
+            f"{table(s.topics, 'topic')}{table(s.tags[:25], 'tag')}"
             f"<h2>Leeches</h2>{'<ul>' + leeches + '</ul>' if leeches else '<p>None.</p>'}"
-            f"{_readiness(s.get('readiness'))}{_calibration(s.get('calibration'))}")
+            f"{_readiness(s.readiness)}{_calibration(s.calibration)}")
     return page("drill stats", body)
 
 
@@ -246,23 +246,23 @@ def recall_chart(rows: list[tuple[str, float, float]], desired: float, width: in
     return _svg(width, height, "recall on the interview day per topic", bars + goal)
 
 
-def _readiness(r: dict | None) -> str:
+def _readiness(r: Readiness | None) -> str:
     if r is None:
         return ("<h2>Recall on the interview day</h2><p class=\"muted\">Set an interview date with "
                 "<code>drill config interview-date YYYY-MM-DD</code> to see it per topic.</p>")
-    chart = recall_chart([(t["name"], t["recall"], t["recall_if_stopped"]) for t in r["topics"]], r["desired"])
-    return (f"<h2>Recall on the interview day</h2><p>{escape(r['interview'])}, "
-            f"{plural(r['days_left'], 'day')} to go: <strong>{r['recall']:.0%}</strong> keeping to the schedule "
-            f"({r['minutes_per_day']:.0f} min/day), {r['recall_if_stopped']:.0%} if you stop now. Thin bars: "
+    chart = recall_chart([(t.name, t.recall, t.recall_if_stopped) for t in r.topics], r.desired)
+    return (f"<h2>Recall on the interview day</h2><p>{r.interview}, "
+            f"{plural(r.days_left, 'day')} to go: <strong>{r.recall:.0%}</strong> keeping to the schedule "
+            f"({r.minutes_per_day:.0f} min/day), {r.recall_if_stopped:.0%} if you stop now. Thin bars: "
             f"stopping now. Unseen drills count as not known.</p>{chart}")
 
 
-def _calibration(c: dict | None) -> str:
+def _calibration(c: Calibration | None) -> str:
     if c is None:
         return ""
-    rows = "".join(f"<tr><td>{b['low']:.0%}-{b['high']:.0%}</td><td>{b['drills']}</td><td>{b['predicted']:.0%}</td>"
-                   f"<td>{b['actual']:.0%}</td></tr>" for b in c["bins"])
-    return (f"<h2>Forecast against mock rounds</h2><p>{plural(c['drills'], 'drill')}: predicted recall "
-            f"{c['predicted']:.0%}, answered correctly {c['actual']:.0%}; Brier score {c['brier']:.3f} "
+    rows = "".join(f"<tr><td>{b.low:.0%}-{b.high:.0%}</td><td>{b.drills}</td><td>{b.predicted:.0%}</td>"
+                   f"<td>{b.actual:.0%}</td></tr>" for b in c.bins)
+    return (f"<h2>Forecast against mock rounds</h2><p>{plural(c.drills, 'drill')}: predicted recall "
+            f"{c.predicted:.0%}, answered correctly {c.actual:.0%}; Brier score {c.brier:.3f} "
             "(0 is perfect).</p>"
             + _table("<tr><th>forecast</th><th>drills</th><th>predicted</th><th>correct</th></tr>", rows))

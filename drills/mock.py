@@ -1,10 +1,9 @@
-"""`drill mock`: timed rounds like a technical screen, saved as they go, and their reports."""
+"""`drill mock`: timed rounds like a technical screen, saved as they go, judged into a report at the end."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-import statistics
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
@@ -15,57 +14,12 @@ from drills import scheduler as sched
 from drills.catalog import select
 from drills.errors import BankError, DrillError, StoreError
 from drills.model import Question, Verdict
+from drills.report import NotAttempted, RoundReport, build
 from drills.session import Clock, Drilling, iso, utc_now
 from drills.store import Review, Schedule, Store
 
 UNSEEN_SHARE = 1 / 3
 HEARTBEAT_S = 5  # how often the time used is saved while an answer is typed
-
-_COUNT = {"type": "integer", "minimum": 0, "maximum": 10_000}
-_SECONDS = {"type": "number", "minimum": 0, "maximum": 10_000_000}
-_TEXT = {"type": "string", "maxLength": 1_000_000}
-_TEXTS = {"type": "array", "items": {"type": "string", "maxLength": 10_000}}
-# What a round's report holds, for reading one back from an export file: the renderers trust it.
-REPORT_SCHEMA: dict = {
-    "type": "object",
-    "required": ["round", "started_at", "minutes", "used_s", "correct", "answered", "total", "score",
-                 "seconds_per_drill", "per_topic", "drills", "weakest_tags", "trend"],
-    "properties": {
-        "round": {"type": "integer"}, "started_at": {"type": "string", "maxLength": 64},
-        "minutes": {"type": "number", "minimum": 0, "maximum": 600}, "used_s": _SECONDS,
-        "correct": _COUNT, "answered": _COUNT, "total": _COUNT,
-        "score": {"type": "number", "minimum": 0, "maximum": 100},
-        "seconds_per_drill": {"type": ["number", "null"], "minimum": 0},
-        "per_topic": {"type": "object", "additionalProperties": {
-            "type": "object", "required": ["correct", "total"], "properties": {"correct": _COUNT, "total": _COUNT}}},
-        "drills": {"type": "array", "items": {
-            "type": "object",
-            "required": ["id", "title", "topic", "tags", "outcome", "message", "seconds", "target", "solution",
-                         "explanation", "see_also"],
-            "properties": {
-                "id": {"type": "string", "maxLength": 200}, "title": {"type": "string", "maxLength": 1000},
-                "topic": {"type": "string", "maxLength": 200}, "tags": _TEXTS,
-                "outcome": {"enum": ["correct", "wrong", "error", "timeout", "unanswered"]},
-                "message": _TEXT, "seconds": _SECONDS, "target": _SECONDS,
-                "solution": {"type": ["string", "null"], "maxLength": 1_000_000},
-                "explanation": {"type": ["string", "null"], "maxLength": 1_000_000},
-                "answer": {"type": ["string", "null"], "maxLength": 1_000_000}, "see_also": _TEXTS,
-                "kind": {"type": "string", "maxLength": 20}}}},
-        "not_attempted": {"type": "array", "items": {
-            "type": "object", "required": ["id", "title"],
-            "properties": {"id": {"type": "string", "maxLength": 200},
-                           "title": {"type": "string", "maxLength": 1000}}}},
-        "weakest_tags": {"type": "array", "items": {
-            "type": "object", "required": ["tag", "correct", "total", "read", "practise"],
-            "properties": {"tag": {"type": "string", "maxLength": 200}, "correct": _COUNT, "total": _COUNT,
-                           "read": _TEXTS, "practise": {"type": "string", "maxLength": 1000}}}},
-        "trend": {"type": "array", "items": {
-            "type": "object", "required": ["id", "started_at", "score", "seconds_per_drill"],
-            "properties": {"id": {"type": "integer"}, "started_at": {"type": "string", "maxLength": 64},
-                           "score": {"type": "number", "minimum": 0, "maximum": 100},
-                           "seconds_per_drill": {"type": ["number", "null"], "minimum": 0}}}},
-    },
-}
 
 
 def plan_round(questions: Mapping[str, Question], store: Store, settings: sched.Settings, now: dt.datetime,
@@ -168,7 +122,7 @@ class MockRound(Drilling):
         except StoreError:
             pass  # the answer's own save says so, when it is submitted
 
-    def run(self) -> dict:
+    def run(self) -> RoundReport:
         """Ask until time is up, every drill is answered and the user is done, or they quit."""
         qs = [self.questions[d] for d in self.ids]
         self.ui.mock_overview(qs, self.row["minutes"], self.left(), resumed=bool(self.row["answers"]),
@@ -284,7 +238,7 @@ class MockRound(Drilling):
 
 
 def finish(questions: Mapping[str, Question], store: Store, settings: sched.Settings, round_id: int,
-           now: dt.datetime, judge: Callable[[Question, str], Verdict], quit_early: bool = False) -> dict:
+           now: dt.datetime, judge: Callable[[Question, str], Verdict], quit_early: bool = False) -> RoundReport:
     """Judge every answer, log each as a mock review (it feeds the schedule), write the report.
 
     A round quit early reports only the drills answered: the others are named, not counted
@@ -297,7 +251,7 @@ def finish(questions: Mapping[str, Question], store: Store, settings: sched.Sett
     forecast = predicted_recall(store, [d for d in row["drill_ids"] if d in questions], settings, now)
     results: list[tuple[Question, Verdict | None, float, str | None]] = []
     reviews: list[tuple[Review, Schedule]] = []
-    untouched = []
+    untouched: list[NotAttempted] = []
     for drill_id in row["drill_ids"]:
         q = questions.get(drill_id)
         if q is None:
@@ -305,7 +259,7 @@ def finish(questions: Mapping[str, Question], store: Store, settings: sched.Sett
         given = row["answers"].get(drill_id)
         if given is None or not given["answer"].strip():
             if quit_early:
-                untouched.append({"id": q.id, "title": q.title})
+                untouched.append(NotAttempted(id=q.id, title=q.title))
             else:
                 results.append((q, None, 0.0, None))
             continue
@@ -316,9 +270,9 @@ def finish(questions: Mapping[str, Question], store: Store, settings: sched.Sett
         reviews.append((Review(drill_id, iso(now), rating, rating, verdict.outcome, int(seconds * 1000),
                                given["answer"], "mock", q.content_hash),
                         partial(sched.review, drill_id=drill_id, rating=rating, now=now, settings=settings)))
-    report = build_report(row, results, store.rounds(), untouched)
+    report = build(row, results, store.rounds(), untouched)
     predictions = {q.id: (forecast[q.id], verdict is not None and verdict.correct) for q, verdict, _, _ in results}
-    store.finish_round(round_id, iso(now), report, reviews, predictions)
+    store.finish_round(round_id, iso(now), report.to_dict(), reviews, predictions)
     return report
 
 
@@ -331,55 +285,3 @@ def judged(judge: Callable[[Question, str], Verdict], q: Question, answer: str) 
         return Verdict("error", str(exc))
     except Exception as exc:  # noqa: BLE001 - a judge's bug must not wedge the round
         return Verdict("error", f"the judge failed on this answer ({type(exc).__name__}: {exc})")
-
-
-def build_report(row: dict, results: list[tuple[Question, Verdict | None, float, str | None]], history: list[dict],
-                 untouched: list[dict] | None = None) -> dict:
-    drills: list[dict[str, Any]] = []
-    per_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    per_tag: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for q, verdict, seconds, answer in results:
-        outcome = verdict.outcome if verdict else "unanswered"
-        ok = outcome == "correct"
-        per_topic[q.topic][0] += ok
-        per_topic[q.topic][1] += 1
-        for tag in q.tags:
-            per_tag[tag][0] += ok
-            per_tag[tag][1] += 1
-        drills.append({
-            "id": q.id, "title": q.title, "topic": q.topic, "tags": list(q.tags), "outcome": outcome,
-            "message": verdict.message if verdict else "Not answered.", "seconds": round(seconds, 1),
-            "target": q.time_target, "solution": q.solution if not ok else None,
-            "explanation": q.explanation if not ok else None, "see_also": list(q.see_also),
-            "kind": q.kind, "answer": answer,
-        })
-    correct = sum(d["outcome"] == "correct" for d in drills)
-    answered = sum(d["outcome"] != "unanswered" for d in drills)
-    missed_tags = [t for t, (c, n) in per_tag.items() if c < n]
-    weakest = sorted(missed_tags, key=lambda t: (per_tag[t][0] / per_tag[t][1], -per_tag[t][1], t))[:3]
-    weak = []
-    for tag in weakest:
-        reading: list[str] = []
-        for d in drills:
-            if tag in d["tags"] and d["outcome"] != "correct":
-                reading += [link for link in d["see_also"] if link not in reading]
-        weak.append({"tag": tag, "correct": per_tag[tag][0], "total": per_tag[tag][1], "read": reading[:3],
-                     "practise": f"drill cram --tag {tag}"})
-    earlier = [r for r in history if r["status"] == "finished" and r["report"] and r["id"] != row["id"]
-               and r["report"]["answered"] > 0]  # a round with no answer says nothing about progress
-    trend = [{"id": r["id"], "started_at": r["started_at"], "score": r["report"]["score"],
-              "seconds_per_drill": r["report"]["seconds_per_drill"]} for r in earlier]
-    timed = [d["seconds"] for d in drills if d["outcome"] != "unanswered"]
-    score = round(100 * correct / len(drills), 1) if drills else 0.0
-    now = {"id": row["id"], "started_at": row["started_at"], "score": score,
-           "seconds_per_drill": round(statistics.mean(timed), 1) if timed else None}
-    if answered:
-        trend.append(now)
-    return {
-        "round": row["id"], "started_at": row["started_at"], "minutes": row["minutes"],
-        "used_s": round(min(row["used_s"], row["minutes"] * 60), 1),
-        "correct": correct, "answered": answered, "total": len(drills), "score": score,
-        "seconds_per_drill": now["seconds_per_drill"], "not_attempted": untouched or [],
-        "per_topic": {t: {"correct": c, "total": n} for t, (c, n) in sorted(per_topic.items())},
-        "drills": drills, "weakest_tags": weak, "trend": trend,
-    }

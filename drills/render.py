@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drills import kinds
 from drills.model import Question, Verdict
+
+if TYPE_CHECKING:
+    from drills.forecast import Calibration
+    from drills.report import RoundReport
+    from drills.stats import Readiness, StatsFigures
 
 MARKS = {"correct": ("✓", "green"), "wrong": ("✗", "red"), "error": ("!", "yellow"), "timeout": ("⏱", "yellow"),
          "self_rated": ("·", "cyan")}
@@ -537,146 +542,140 @@ def mock_feedback(out: Any, q: Question, v: Verdict) -> None:
     line(out, (f"{mark} {v.outcome}", f"bold {colour}"), "  ", v.message)
 
 
-def mock_report(out: Any, r: dict) -> None:
+def mock_report(out: Any, r: RoundReport) -> None:
     from rich.rule import Rule
     from rich.table import Table
 
-    out.print(Rule(f"Mock round {r['round']} · {r['started_at'][:16].replace('T', ' ')} UTC", style="bold"))
-    if not r["answered"]:
+    out.print(Rule(f"Mock round {r.round} · {r.started_at[:16].replace('T', ' ')} UTC", style="bold"))
+    if not r.answered:
         out.print("The round ended before any drill was answered: nothing to judge, and it does not count in "
                   "your trend.")
         return
-    out.print(f"[bold]Score: {r['correct']}/{r['total']} ({r['score']:g}%)[/] · answered {r['answered']} · "
-              f"time used {clock(r['used_s'])} of {minutes_(r['minutes'])}")
+    out.print(f"[bold]Score: {r.correct}/{r.total} ({r.score:g}%)[/] · answered {r.answered} · "
+              f"time used {clock(r.used_s)} of {minutes_(r.minutes)}")
     topics = Table(box=None, header_style="bold", pad_edge=False)
     for col in ("topic", "correct", "of"):
         topics.add_column(col)
-    for topic, t in r["per_topic"].items():
-        topics.add_row(plain(topic), str(t["correct"]), str(t["total"]))
+    for topic, t in r.per_topic.items():
+        topics.add_row(plain(topic), str(t.correct), str(t.total))
     out.print(topics)
     drills = Table(box=None, header_style="bold", pad_edge=False)
     for col in ("#", "drill", "result", "time", "target"):
         drills.add_column(col)
-    for i, d in enumerate(r["drills"], 1):
-        slow = d["outcome"] != "unanswered" and d["seconds"] > d["target"]
-        drills.add_row(str(i), plain(d["id"]), d["outcome"], plain(clock(d["seconds"]), "yellow" if slow else ""),
-                       clock(d["target"]))
+    for i, d in enumerate(r.drills, 1):
+        drills.add_row(str(i), plain(d.id), d.outcome, plain(clock(d.seconds), "yellow" if d.slow else ""),
+                       clock(d.target))
     out.print(drills)
-    missed = [d for d in r["drills"] if d["outcome"] != "correct"]
-    for d in missed:
-        out.print(Rule(plain(f"missed: {d['title']}"), style="dim"))
-        out.print(plain(d["message"]))
-        if d.get("answer"):
+    for d in r.missed:
+        out.print(Rule(plain(f"missed: {d.title}"), style="dim"))
+        out.print(plain(d.message))
+        if d.answer:
             out.print(plain("Your answer", "bold"))
-            out.print(code(d["answer"], d.get("kind", "")))
-        reference(out, d.get("kind", ""), d["solution"] or "")
-        explanation(out, d["explanation"] or "", ())
-    if r.get("not_attempted"):
-        line(out, (f"Not attempted ({len(r['not_attempted'])}): ", "bold"),
-             ", ".join(d["title"] for d in r["not_attempted"]))
-    if r["weakest_tags"]:
+            out.print(code(d.answer, d.kind))
+        reference(out, d.kind, d.solution or "")
+        explanation(out, d.explanation or "", ())
+    if r.not_attempted:
+        line(out, (f"Not attempted ({len(r.not_attempted)}): ", "bold"),
+             ", ".join(d.title for d in r.not_attempted))
+    if r.weakest_tags:
         out.print(Rule("what to work on", style="bold"))
-        for w in r["weakest_tags"]:
-            line(out, (w["tag"], "bold"), f": {w['correct']}/{w['total']} right · practise: {w['practise']}")
-            for link in w["read"]:
+        for w in r.weakest_tags:
+            line(out, (w.tag, "bold"), f": {w.correct}/{w.total} right · practise: {w.practise}")
+            for link in w.read:
                 out.print(plain(f"    read: {link}"), soft_wrap=True)
-    if len(r["trend"]) > 1:
-        scores = " → ".join(f"{t['score']:g}%" for t in r["trend"][-6:])
-        times = " → ".join(clock(t["seconds_per_drill"]) if t["seconds_per_drill"] is not None else "-"
-                           for t in r["trend"][-6:])
+    if len(r.trend) > 1:
+        scores = " → ".join(f"{t.score:g}%" for t in r.trend[-6:])
+        times = " → ".join(clock(t.seconds_per_drill) if t.seconds_per_drill is not None else "-"
+                           for t in r.trend[-6:])
         out.print(f"Trend over your last rounds: score {scores}; time per drill {times}")
 
 
-def stats(out: Any, s: dict) -> None:
-    import datetime as dt
-
+def stats(out: Any, s: StatsFigures | None) -> None:
     from rich.table import Table
 
-    if s.get("empty"):
+    if s is None:
         out.print("No reviews yet. Start with `drill today`: it brings due reviews and a few new drills each day.")
         return
     shades = "·░▒▓█"
-    days = s["heatmap"]
-    first = dt.date.fromisoformat(days[0]["date"])
+    days = s.heatmap
+    first = days[0].date
     weeks = (len(days) + 6) // 7
     grid = [[" "] * weeks for _ in range(7)]
     for d in days:
-        day = dt.date.fromisoformat(d["date"])
-        grid[day.weekday()][(day - first).days // 7] = shades[d["level"]]
+        grid[d.date.weekday()][(d.date - first).days // 7] = shades[d.level]
     months = [" "] * (weeks + 3)
     placed: list[int] = []
-    for m in s.get("heatmap_months", []):
-        w = m["week"]
+    for m in s.heatmap_months:
+        w = m.week
         if placed and w - placed[-1] < 4:
             if placed[-1] != 0:
                 continue
             months[0:3] = "   "  # the first, partial month gives way to the next
             placed.pop()
-        months[w:w + 3] = m["label"]
+        months[w:w + 3] = m.label
         placed.append(w)
     out.print(plain("Reviews per day, last 26 weeks", "bold"))
     out.print(plain("     " + "".join(months).rstrip(), "dim"))
     for name, row in zip(("Mon", "", "Wed", "", "Fri", "", "Sun"), grid, strict=True):
         out.print(f"{name:>4} " + "".join(row), markup=False)
-    most = max(d["reviews"] for d in days)
+    most = max(d.reviews for d in days)
     out.print(plain(f"     less {' '.join(shades)} more (most in a day: {most})", "dim"))
-    ret = s["retention_30d"]
-    if ret["true"] is not None:
-        retention = f"retention (30 days): {ret['true']:.0%} of {plural(ret['reviews'], 'review')}, desired " \
-                    f"{ret['desired']:.0%}"
+    ret = s.retention_30d
+    if ret.true is not None:
+        retention = f"retention (30 days): {ret.true:.0%} of {plural(ret.reviews, 'review')}, desired " \
+                    f"{ret.desired:.0%}"
     else:
-        retention = f"retention (30 days): shown after {ret.get('needed', 20)} reviews of known drills " \
-                    f"({ret['reviews']} so far)"
+        retention = f"retention (30 days): shown after {ret.needed} reviews of known drills " \
+                    f"({ret.reviews} so far)"
     out.print()
-    out.print(plain(f"streak: {plural(s['streak'], 'day')} · {retention} · drills seen {s['drills']['seen']}/"
-                    f"{s['drills']['in_bank']}, mature {s['drills']['mature']}"))
-    most = max(d["due"] for d in s["forecast"]) or 1
+    out.print(plain(f"streak: {plural(s.streak, 'day')} · {retention} · drills seen {s.drills.seen}/"
+                    f"{s.drills.in_bank}, mature {s.drills.mature}"))
+    most = max(d.due for d in s.forecast) or 1
     out.print("\n[bold]Due in the next 14 days[/]")
-    for d in s["forecast"]:
-        out.print(f"  {d['date'][5:]}  {'█' * round(20 * d['due'] / most):<20} {d['due']}", markup=False)
-    for kind, rows in (("topic", s["topics"]), ("tag", s["tags"][:15])):
+    for f in s.forecast:
+        out.print(f"  {f.date:%m-%d}  {'█' * round(20 * f.due / most):<20} {f.due}", markup=False)
+    for kind, rows in (("topic", s.topics), ("tag", s.tags[:15])):
         table = Table(box=None, header_style="bold", pad_edge=False, title=f"by {kind}", title_justify="left")
         for col in (kind, "reviews", "accuracy", "median time / target", "mature"):
             table.add_column(col)
         for r in rows:
-            table.add_row(plain(r["name"]), str(r["reviews"]), f"{r['accuracy']:.0%}",
-                          f"{clock(r['median_seconds'])} / {clock(r['median_target'])}",
-                          f"{r['mature']}/{r['drills_in_bank']}")
+            table.add_row(plain(r.name), str(r.reviews), f"{r.accuracy:.0%}",
+                          f"{clock(r.median_seconds)} / {clock(r.median_target)}",
+                          f"{r.mature}/{r.drills_in_bank}")
         out.print()
         out.print(table)
-    if s["leeches"]:
+    if s.leeches:
         out.print()
-        line(out, ("Leeches", "bold"), " (failed 8 times or more): " + ", ".join(x["id"] for x in s["leeches"]))
-    _readiness(out, s.get("readiness"))
-    _calibration(out, s.get("calibration"))
+        line(out, ("Leeches", "bold"), " (failed 8 times or more): " + ", ".join(x.id for x in s.leeches))
+    _readiness(out, s.readiness)
+    _calibration(out, s.calibration)
 
 
-def _readiness(out: Any, r: dict | None) -> None:
+def _readiness(out: Any, r: Readiness | None) -> None:
     out.print()
     if r is None:
         out.print(plain("Recall on the interview day: set a date with `drill config interview-date YYYY-MM-DD`.",
                         "dim"))
         return
-    out.print(plain(f"Recall on the interview day ({r['interview']}, {plural(r['days_left'], 'day')} to go): "
-                    f"{r['recall']:.0%} keeping to the schedule, {r['recall_if_stopped']:.0%} if you stop now",
+    out.print(plain(f"Recall on the interview day ({r.interview}, {plural(r.days_left, 'day')} to go): "
+                    f"{r.recall:.0%} keeping to the schedule, {r.recall_if_stopped:.0%} if you stop now",
                     "bold"))
-    width = max((len(t["name"]) for t in r["topics"]), default=0)
-    for t in r["topics"]:
-        line(out, f"  {t['name']:<{width}}  ", (f"{_bar(t['recall']):<20}", "green"),
-             f" {t['recall']:.0%}", (f"  (stop now: {t['recall_if_stopped']:.0%}, seen {t['seen']}/{t['drills']})",
-                                     "dim"))
+    width = max((len(t.name) for t in r.topics), default=0)
+    for t in r.topics:
+        line(out, f"  {t.name:<{width}}  ", (f"{_bar(t.recall):<20}", "green"),
+             f" {t.recall:.0%}", (f"  (stop now: {t.recall_if_stopped:.0%}, seen {t.seen}/{t.drills})", "dim"))
 
 
-def _calibration(out: Any, c: dict | None) -> None:
+def _calibration(out: Any, c: Calibration | None) -> None:
     if c is None:
         return
     out.print()
-    out.print(plain(f"Forecast against mock rounds ({plural(c['drills'], 'drill')}): predicted recall "
-                    f"{c['predicted']:.0%}, answered correctly {c['actual']:.0%} (Brier score {c['brier']:.3f}, "
+    out.print(plain(f"Forecast against mock rounds ({plural(c.drills, 'drill')}): predicted recall "
+                    f"{c.predicted:.0%}, answered correctly {c.actual:.0%} (Brier score {c.brier:.3f}, "
                     "0 is perfect)", "bold"))
-    for b in c["bins"]:
-        out.print(plain(f"  forecast {b['low']:.0%}-{b['high']:.0%}: {plural(b['drills'], 'drill')}, "
-                        f"predicted {b['predicted']:.0%}, correct {b['actual']:.0%}"))
+    for b in c.bins:
+        out.print(plain(f"  forecast {b.low:.0%}-{b.high:.0%}: {plural(b.drills, 'drill')}, "
+                        f"predicted {b.predicted:.0%}, correct {b.actual:.0%}"))
 
 
 def _bar(share: float, width: int = 20) -> str:

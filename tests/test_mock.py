@@ -16,6 +16,7 @@ from drills import scheduler as sched
 from drills.bank import load_bank
 from drills.cli import cli
 from drills.mock import MockRound, plan_round
+from drills.report import NotAttempted, TagAdvice, TopicScore
 from drills.store import Store
 from drills.ui import PlainUI
 
@@ -85,16 +86,16 @@ def test_a_whole_round_with_a_fake_clock(tmp_path, questions):
     clock = Clock(T0)
     ui = TimedUI(answers("1/11", ":skip", TOP_EARNER, RUNNING, ":done"), clock, [40, 5, 200, 50, 1])
     report = MockRound(questions, store, ui, SETTINGS, round_id, clock=clock).run()
-    assert (report["correct"], report["answered"], report["total"], report["score"]) == (2, 3, 3, 66.7)
-    assert report["per_topic"] == {"probability": {"correct": 0, "total": 1}, "sql": {"correct": 2, "total": 2}}
-    by_id = {d["id"]: d for d in report["drills"]}
-    assert by_id["probability/two-dice-seven"]["outcome"] == "wrong"
-    assert by_id["probability/two-dice-seven"]["solution"] == "1/6"
-    assert by_id["sql/top-earner"]["seconds"] == 200
-    assert by_id["sql/running-total"]["seconds"] == 55  # 5 s before the skip, 50 s on the way back
-    assert report["used_s"] == 296
-    assert report["weakest_tags"][0] == {"tag": "dice", "correct": 0, "total": 1, "practise": "drill cram --tag dice",
-                                         "read": ["https://en.wikipedia.org/wiki/Dice"]}
+    assert (report.correct, report.answered, report.total, report.score) == (2, 3, 3, 66.7)
+    assert report.per_topic == {"probability": TopicScore(correct=0, total=1), "sql": TopicScore(correct=2, total=2)}
+    by_id = {d.id: d for d in report.drills}
+    assert by_id["probability/two-dice-seven"].outcome == "wrong"
+    assert by_id["probability/two-dice-seven"].solution == "1/6"
+    assert by_id["sql/top-earner"].seconds == 200
+    assert by_id["sql/running-total"].seconds == 55  # 5 s before the skip, 50 s on the way back
+    assert report.used_s == 296
+    assert report.weakest_tags[0] == TagAdvice(tag="dice", correct=0, total=1, practise="drill cram --tag dice",
+                                               read=["https://en.wikipedia.org/wiki/Dice"])
     reviews = store.reviews(mode="mock")
     assert [(r.drill_id, r.verdict, r.rating) for r in reviews] == [
         ("probability/two-dice-seven", "wrong", sched.AGAIN),
@@ -106,6 +107,7 @@ def test_a_whole_round_with_a_fake_clock(tmp_path, questions):
                        "sql/top-earner": sched.HARD}
     assert set(store.cards()) == set(PLAN)  # the round fed the schedule
     assert store.round(round_id)["status"] == "finished"
+    assert store.round(round_id)["report"] == report.to_dict()  # what --report and exports read back
 
 
 def test_time_running_out_mid_answer_judges_what_was_typed(tmp_path, questions):
@@ -114,14 +116,14 @@ def test_time_running_out_mid_answer_judges_what_was_typed(tmp_path, questions):
     clock = Clock(T0)
     ui = TimedUI(answers("1/6", RUNNING, TOP_EARNER), clock, [30, 60, 45])  # the third ends at 135 s
     report = MockRound(questions, store, ui, SETTINGS, round_id, clock=clock).run()
-    outcomes = [d["outcome"] for d in report["drills"]]
+    outcomes = [d.outcome for d in report.drills]
     assert outcomes == ["correct", "correct", "correct"]
-    assert report["used_s"] == 120
+    assert report.used_s == 120
     ui = TimedUI(answers("1/6", ":skip"), Clock(T0), [30, 100])
     store2 = Store(tmp_path / "b")
     rid = new_round(store2, questions, 2, PLAN)
     report = MockRound(questions, store2, ui, SETTINGS, rid, clock=ui.clock).run()
-    assert [d["outcome"] for d in report["drills"]] == ["correct", "unanswered", "unanswered"]
+    assert [d.outcome for d in report.drills] == ["correct", "unanswered", "unanswered"]
     assert len(store2.reviews(mode="mock")) == 1  # untouched drills are not reviews
 
 
@@ -132,9 +134,9 @@ def test_quitting_early_asks_and_still_reports(tmp_path, questions):
     ui = TimedUI(answers("1/6", ":quit", "no", RUNNING, ":quit", "yes"), clock, [10] * 6)
     report = MockRound(questions, store, ui, SETTINGS, round_id, clock=clock).run()
     # quit early: the report covers the drills answered; the third is named, not counted or revealed
-    assert [d["outcome"] for d in report["drills"]] == ["correct", "correct"]
-    assert (report["correct"], report["total"], report["score"]) == (2, 2, 100.0)
-    assert report["not_attempted"] == [{"id": "sql/top-earner", "title": "Top earner per department"}]
+    assert [d.outcome for d in report.drills] == ["correct", "correct"]
+    assert (report.correct, report.total, report.score) == (2, 2, 100.0)
+    assert report.not_attempted == [NotAttempted(id="sql/top-earner", title="Top earner per department")]
     assert len(store.reviews(mode="mock")) == 2
 
 
@@ -147,12 +149,12 @@ def test_quitting_before_any_answer_is_left_out_of_the_trend(tmp_path, questions
     empty = new_round(store, questions, 10, PLAN)
     report = MockRound(questions, store, TimedUI(answers(":quit", "yes"), clock, [10] * 2), SETTINGS, empty,
                        clock=clock).run()
-    assert (report["answered"], report["drills"], len(report["not_attempted"])) == (0, [], 3)
-    assert [t["id"] for t in report["trend"]] == [first]
+    assert (report.answered, report.drills, len(report.not_attempted)) == (0, [], 3)
+    assert [t.id for t in report.trend] == [first]
     third = new_round(store, questions, 10, PLAN)
     report = MockRound(questions, store, TimedUI(answers("1/6", ":quit", "yes"), clock, [10] * 3), SETTINGS, third,
                        clock=clock).run()
-    assert [t["id"] for t in report["trend"]] == [first, third]
+    assert [t.id for t in report.trend] == [first, third]
     out = cli_run(tmp_path, "mock", "--report", str(empty)).output
     assert "ended before any drill was answered" in out and "Reference" not in out
 
@@ -172,7 +174,7 @@ def test_trend_compares_with_earlier_rounds(tmp_path, questions):
         clock = Clock(T0)
         rid = new_round(store, questions, 10, PLAN)
         report = MockRound(questions, store, TimedUI(script, clock, [20, 1, 1]), SETTINGS, rid, clock=clock).run()
-    assert [t["score"] for t in report["trend"]] == [0.0, 100.0]  # each counts the drills answered
+    assert [t.score for t in report.trend] == [0.0, 100.0]  # each counts the drills answered
 
 
 def cli_run(home, *args, input=None):
@@ -304,11 +306,11 @@ def test_a_judge_that_raises_is_an_error_verdict_and_the_round_finishes(tmp_path
     clock = Clock(T0)
     ui = TimedUI(answers("10**400", RUNNING, TOP_EARNER, ":done"), clock, [10, 10, 10, 1])
     report = MockRound(questions, store, ui, SETTINGS, round_id, clock=clock, judge=judge).run()
-    by_id = {d["id"]: d for d in report["drills"]}
-    assert by_id["probability/two-dice-seven"]["outcome"] == "error"
-    assert by_id["probability/two-dice-seven"]["message"] == (
+    by_id = {d.id: d for d in report.drills}
+    assert by_id["probability/two-dice-seven"].outcome == "error"
+    assert by_id["probability/two-dice-seven"].message == (
         "the judge failed on this answer (OverflowError: int too large to convert to float)")
-    assert (report["correct"], report["answered"]) == (2, 3)
+    assert (report.correct, report.answered) == (2, 3)
     assert store.round(round_id)["status"] == "finished"
     assert [r.verdict for r in store.reviews(mode="mock")] == ["error", "correct", "correct"]
 
