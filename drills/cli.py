@@ -64,7 +64,7 @@ class Ctx:
     def settings(self) -> Settings:
         from drills.scheduler import Settings
 
-        return Settings.from_store(self.store().settings(), self.store().fit())
+        return Settings.from_store(self.store().settings.all(), self.store().fits.current())
 
     def dirs(self) -> list[Path]:
         from drills.bank import bank_dirs
@@ -511,7 +511,7 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
     if html and report_id is None:
         raise click.UsageError("--html goes with --report ID")
     if history:
-        past = store.rounds()
+        past = store.rounds.all()
         if not past:
             click.echo("no mock rounds yet: `drill mock` starts one")
         for r in past:
@@ -525,7 +525,7 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
             say(f"{r['id']:>4}  {r['started_at'][:16].replace('T', ' ')}  {r['minutes']:g} min  {score}")
         return
     if report_id is not None:
-        row = store.round(report_id)
+        row = store.rounds.get(report_id)
         if row is None or row["report"] is None:
             raise click.ClickException(f"no finished mock round {report_id}; see `drill mock --history`")
         report = RoundReport.from_dict(row["report"])
@@ -540,7 +540,7 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
     store.require_writable()
     questions = obj.load().questions
     settings = obj.settings()
-    unfinished = [r["id"] for r in store.rounds() if r["status"] == "running"]
+    unfinished = [r["id"] for r in store.rounds.all() if r["status"] == "running"]
     if resume is not None:
         if resume == "last":
             if not unfinished:
@@ -560,7 +560,7 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
                 f"{unfinished[-1]}` continues it.", err=True)
         plan = rounds.plan_round(questions, store, settings, utc_now(), minutes, count, topic or settings.topics, tag,
                                  difficulty, seed)
-        round_id = store.start_round(iso(utc_now()), minutes, plan,
+        round_id = store.rounds.start(iso(utc_now()), minutes, plan,
                                      {"seed": seed, "feedback": feedback, "topic": topic, "tag": tag})
     ui = _ui(obj)
     runner = rounds.MockRound(questions, store, ui, settings, round_id, judge=_judge_with_notice(judge),
@@ -632,7 +632,7 @@ def undo(obj: Ctx) -> None:
     """Take back the last review: it is deleted and its drill's schedule restored."""
     from drills import scheduler as sched
 
-    review = obj.store().undo_last()
+    review = obj.store().history.undo_last()
     if review is None:
         raise click.ClickException("nothing to undo: no reviews yet")
     say(f"undid the {review.mode} review of {review.drill_id} at {review.reviewed_at[:16]} "
@@ -646,8 +646,8 @@ def suspend(obj: Ctx, drill_id: str) -> None:
     """Keep a drill out of sessions until unsuspended."""
     from drills.session import iso, utc_now
 
-    obj.load().get(drill_id) if drill_id not in obj.store().known_ids() else None
-    changed = obj.store().suspend(drill_id, iso(utc_now()))
+    obj.load().get(drill_id) if drill_id not in obj.store().history.known_ids() else None
+    changed = obj.store().history.suspend(drill_id, iso(utc_now()))
     say(f"suspended {drill_id}" if changed else f"{drill_id} was already suspended")
 
 
@@ -656,7 +656,7 @@ def suspend(obj: Ctx, drill_id: str) -> None:
 @click.pass_obj
 def unsuspend(obj: Ctx, drill_id: str) -> None:
     """Bring a suspended drill back."""
-    if not obj.store().unsuspend(drill_id):
+    if not obj.store().history.unsuspend(drill_id):
         raise click.ClickException(f"{drill_id} is not suspended")
     say(f"unsuspended {drill_id}")
 
@@ -673,7 +673,7 @@ def reset(obj: Ctx, drill_id: str | None, everything: bool, yes: bool) -> None:
     what = "ALL progress" if everything else f"the progress of {drill_id}"
     if not yes:
         click.confirm(f"Forget {what}? `drill export FILE` first keeps a backup", abort=True)
-    n = obj.store().reset(None if everything else drill_id)
+    n = obj.store().history.reset(None if everything else drill_id)
     from drills.render import plural
 
     say(f"forgot {what} ({plural(n, 'review')})")
@@ -686,7 +686,9 @@ def export_(obj: Ctx, file: Path) -> None:
     """Write all progress to FILE as JSON (for backups and moving machines; '-' for stdout)."""
     import json
 
-    exported = obj.store().export()
+    from drills.store import transfer
+
+    exported = transfer.export(obj.store())
     data = json.dumps(exported, ensure_ascii=False, indent=1)
     if str(file) == "-":
         click.echo(data)
@@ -707,12 +709,13 @@ def import_(obj: Ctx, file) -> None:
     from drills.errors import InputError
     from drills.render import plural
     from drills.session import utc_now
+    from drills.store import transfer
 
     data = exports.read(_text_of(file), _name_of(file))
     settings, now = obj.settings(), utc_now()
     try:
-        added, updated, rounds = obj.store().import_(
-            data, lambda card: cap_card(card, now, settings.rollover_hour, settings.interview_date))
+        added, updated, rounds = transfer.merge(
+            obj.store(), data, lambda card: cap_card(card, now, settings.rollover_hour, settings.interview_date))
     except InputError as exc:
         raise InputError(f"{_name_of(file)}: {exc}") from None
     rounds_added = f", added {plural(rounds, 'mock round')}" if rounds else ""
@@ -741,7 +744,7 @@ def config(obj: Ctx, key: str | None, value: str | None, unset: bool) -> None:
     if key not in sched.Settings.KEYS:
         raise click.UsageError(f"unknown setting '{key}'; settings: {', '.join(sched.Settings.KEYS)}")
     if unset:
-        store.set_setting(key, None)
+        store.settings.set(key, None)
         say(f"{key} is back to its default: {sched.show_setting(key, obj.settings())}")
         return
     if value is None:
@@ -755,14 +758,14 @@ def config(obj: Ctx, key: str | None, value: str | None, unset: bool) -> None:
         unknown = [t for t in normal.split() if t not in known]
         if unknown:
             raise click.ClickException(f"no drills in topic {', '.join(unknown)}; topics: {', '.join(known)}")
-    store.set_setting(key, normal)
+    store.settings.set(key, normal)
     settings = obj.settings()
     say(f"{key} = {sched.show_setting(key, settings)}")
     if key == "interview-date":
         from drills.session import in_scope
 
         scope = in_scope(questions, settings.topics)
-        cards, suspended = store.cards(), store.suspended()
+        cards, suspended = store.history.cards(), store.history.suspended()
         unseen = sum(1 for d in scope if d not in cards and d not in suspended)
         for text in sched.interview_plan(settings, unseen, sum(1 for d in scope if d in cards), today):
             say(text)
@@ -792,7 +795,7 @@ def optimize(obj: Ctx, yes: bool, retention: bool, reset: bool) -> None:
         if settings.parameters is None:
             click.echo("the default parameters are already in use")
             return
-        store.save_fit(iso(utc_now()), None, 0, {})
+        store.fits.save(iso(utc_now()), None, 0, {})
         click.echo("the default parameters are in use again")
         return
     if retention:
@@ -813,7 +816,7 @@ def optimize(obj: Ctx, yes: bool, retention: bool, reset: bool) -> None:
     if not yes and not click.confirm("Use the fitted parameters from now on?", default=False):
         click.echo("Nothing changed.")
         return
-    store.save_fit(iso(utc_now()), list(fit.parameters), fit.reviews, fit.figures())
+    store.fits.save(iso(utc_now()), list(fit.parameters), fit.reviews, fit.figures())
     click.echo("The fitted parameters are in use (`drill config` shows them; `drill optimize --reset` goes back).")
 
 
@@ -843,7 +846,7 @@ def plan(obj: Ctx, topic: tuple[str, ...], minutes: float | None, as_json: bool)
 @click.pass_obj
 def orphans(obj: Ctx) -> None:
     """Progress kept for drills no longer in any bank (renamed or removed)."""
-    gone = sorted(obj.store().known_ids() - set(obj.load().questions))
+    gone = sorted(obj.store().history.known_ids() - set(obj.load().questions))
     for drill_id in gone:
         say(drill_id)
     if not gone:
@@ -857,7 +860,7 @@ def leeches(obj: Ctx) -> None:
     from drills.scheduler import LEECH_THRESHOLD
 
     questions = obj.load().questions
-    found = sorted(((n, d) for d, n in obj.store().failures().items() if n >= LEECH_THRESHOLD), reverse=True)
+    found = sorted(((n, d) for d, n in obj.store().history.failures().items() if n >= LEECH_THRESHOLD), reverse=True)
     for n, d in found:
         title = questions[d].title if d in questions else "(no longer in the bank)"
         say(f"{d}  failed {n} times  {title}")

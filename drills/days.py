@@ -13,6 +13,8 @@ import datetime as dt
 import time
 from collections.abc import Iterable
 
+from drills.clock import iso
+
 MAX_INTERVAL_DAYS = 36500
 
 
@@ -50,8 +52,7 @@ def start_of(day: dt.date, rollover_hour: int) -> dt.datetime:
 def bounds(first: dt.date, count: int, rollover_hour: int) -> list[str]:
     """The starts of `count` drill days from `first`, and the end of the last, as stored UTC text:
     reviews are counted per day between these, so SQL never needs a day rule of its own."""
-    return [start_of(first + dt.timedelta(days=i), rollover_hour).isoformat(timespec="microseconds")
-            for i in range(count + 1)]
+    return [iso(start_of(first + dt.timedelta(days=i), rollover_hour)) for i in range(count + 1)]
 
 
 def cap_on(day: dt.date, interview: dt.date | None) -> int:

@@ -121,9 +121,9 @@ def _check_values(data: dict, report_schema: dict) -> list[str]:
     """What a JSON schema cannot say: datetimes, cards, settings, answers of drills in their round."""
     from drills import scheduler as sched
     from drills import schema
+    from drills.clock import utc_text
     from drills.errors import DrillError
     from drills.report import RoundReport
-    from drills.store import utc_text
 
     problems: list[str] = []
 

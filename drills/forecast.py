@@ -12,7 +12,6 @@ on the day weighs the last review's pass and lapse. Unseen drills count as not k
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
@@ -162,12 +161,8 @@ def measured_costs(store: Store, questions: Mapping[str, Question]) -> dict[str,
     target. A drill's first review is its 'new' time; the others are passes or failures."""
     sums: dict[tuple[str, str], list[float]] = {}  # (drill or topic, what) -> [seconds, answers]
     topics = {d: "topic:" + q.topic for d, q in questions.items()}
-    # one pass over the covering index reviews_answers, no table read; then the first answers by id
-    rows = store.db.execute("SELECT drill_id, rating > 1, sum(min(elapsed_ms, ?)), count(*), min(id) FROM reviews "
-                            "GROUP BY drill_id, rating", (LONGEST_ANSWER_MS,)).fetchall()
-    firsts = [(d, ms, ok) for d, ok, ms in store.db.execute(
-        "SELECT drill_id, min(elapsed_ms, ?), rating > 1 FROM reviews WHERE id IN (SELECT value FROM json_each(?))",
-        (LONGEST_ANSWER_MS, json.dumps(list(_first_ids(rows)))))]
+    rows = store.history.answer_times(LONGEST_ANSWER_MS)  # then the first answers by id
+    firsts = [(d, ms, ok) for d, ok, ms in store.history.answers_by_id(_first_ids(rows), LONGEST_ANSWER_MS)]
     for drill_id, ok, ms, n in [(d, ok, ms, n) for d, ok, ms, n, _ in rows] + \
             [(d, ok, -ms, -1) for d, ms, ok in firsts] + [(d, "new", ms, 1) for d, ms, _ in firsts]:
         topic = topics.get(drill_id)
@@ -204,8 +199,8 @@ def _first_ids(rows: list[tuple]) -> Iterable[int]:
 def drills_of(store: Store, questions: Mapping[str, Question], rollover_hour: int) -> list[Drill]:
     """Every drill in `questions` with its memory as the store has it; suspended drills left out."""
     costs = measured_costs(store, questions)
-    suspended = store.suspended()
-    cards = {d: c for d, c in store.cards().items() if d in questions and c.get("stability")}
+    suspended = store.history.suspended()
+    cards = {d: c for d, c in store.history.cards().items() if d in questions and c.get("stability")}
     last = dict(zip(cards, days.day_numbers((c["last_review"] for c in cards.values()), rollover_hour), strict=True))
     due = dict(zip(cards, days.day_numbers((c["due"] for c in cards.values()), rollover_hour), strict=True))
     out = []
@@ -222,8 +217,7 @@ def drills_of(store: Store, questions: Mapping[str, Question], rollover_hour: in
 def pace(store: Store, now: dt.datetime, rollover_hour: int) -> float | None:
     """Minutes a day spent answering over the last week (today included), or None without any."""
     since = days.day_start(now, rollover_hour) - dt.timedelta(days=PACE_DAYS - 1)
-    total, n = store.db.execute("SELECT sum(min(elapsed_ms, ?)), count(*) FROM reviews WHERE reviewed_at >= ?",
-                                (LONGEST_ANSWER_MS, since.isoformat(timespec="microseconds"))).fetchone()
+    total, n = store.history.time_since(since.isoformat(timespec="microseconds"), LONGEST_ANSWER_MS)
     return total / 60000 / PACE_DAYS if n else None
 
 
@@ -429,7 +423,7 @@ def predicted_recall(store: Store, drill_ids: Iterable[str], settings: sched.Set
                      now: dt.datetime) -> dict[str, float]:
     """The recall the forecast gives each drill now: FSRS's retrievability, 0 for a drill never seen."""
     ids = list(drill_ids)
-    cards = {d: c for d in ids if (c := store.card(d)) is not None}
+    cards = {d: c for d in ids if (c := store.history.card(d)) is not None}
     known = sched.retrievabilities(cards, now, settings)
     return {d: round(known.get(d, 0.0), 4) for d in ids}
 

@@ -33,9 +33,9 @@ def plan_round(questions: Mapping[str, Question], store: Store, settings: sched.
         raise DrillError("no drills match those filters for a mock round (recall cards are left out); "
                          "see `drill list`")
     rng = random.Random(seed)
-    cards = {q.id: c for q in pool if (c := store.card(q.id)) is not None}
+    cards = {q.id: c for q in pool if (c := store.history.card(q.id)) is not None}
     recall = sched.retrievabilities(cards, now, settings)
-    lapses = store.failures()
+    lapses = store.history.failures()
     seen = [q for q in pool if q.id in cards]
     unseen = [q for q in pool if q.id not in cards]
     rng.shuffle(seen)
@@ -88,7 +88,7 @@ class MockRound(Drilling):
                  round_id: int, clock: Clock = utc_now, judge: Callable[[Question, str], Verdict] | None = None,
                  tables: Callable[[Question], list] | None = None):
         super().__init__(questions, store, ui, settings, clock, judge, tables)
-        row = store.round(round_id)
+        row = store.rounds.get(round_id)
         if row is None:
             raise DrillError(f"no mock round {round_id}")
         self.row: dict = row
@@ -118,7 +118,7 @@ class MockRound(Drilling):
     def _save_used(self) -> None:
         self._saved_at = self.clock()
         try:
-            self.store.set_used(self.id, min(self.used(), self.row["minutes"] * 60))
+            self.store.rounds.set_used(self.id, min(self.used(), self.row["minutes"] * 60))
         except StoreError:
             pass  # the answer's own save says so, when it is submitted
 
@@ -157,9 +157,9 @@ class MockRound(Drilling):
                     queue = [target] + [d for d in queue if d != target]
         except KeyboardInterrupt:
             # Ctrl-C: everything typed so far is saved; the round can be resumed
-            self.store.set_used(self.id, self.used())
+            self.store.rounds.set_used(self.id, self.used())
             raise
-        self.store.set_used(self.id, min(self.used(), self.row["minutes"] * 60))
+        self.store.rounds.set_used(self.id, min(self.used(), self.row["minutes"] * 60))
         if self.left() <= 0:
             self.ui.notice("Time is up.")
             quit_early = False
@@ -223,8 +223,8 @@ class MockRound(Drilling):
             break
         seconds = self.spent.get(drill_id, 0) + (self.clock() - self._visit_start).total_seconds()
         try:
-            self.store.save_answer(self.id, drill_id, text, seconds, 0, min(self.used(), self.row["minutes"] * 60),
-                                   iso(self.clock()))
+            self.store.rounds.save_answer(self.id, drill_id, text, seconds, 0,
+                                          min(self.used(), self.row["minutes"] * 60), iso(self.clock()))
         except StoreError as exc:
             self.drafts[drill_id] = text
             self.ui.notice(f"NOT SAVED: {exc}\nYour answer is back in the editor: submit it again once that is "
@@ -245,7 +245,7 @@ def finish(questions: Mapping[str, Question], store: Store, settings: sched.Sett
     as missed and not revealed."""
     from drills.forecast import predicted_recall
 
-    row = store.round(round_id)
+    row = store.rounds.get(round_id)
     if row is None:
         raise DrillError(f"no mock round {round_id}")
     forecast = predicted_recall(store, [d for d in row["drill_ids"] if d in questions], settings, now)
@@ -270,9 +270,9 @@ def finish(questions: Mapping[str, Question], store: Store, settings: sched.Sett
         reviews.append((Review(drill_id, iso(now), rating, rating, verdict.outcome, int(seconds * 1000),
                                given["answer"], "mock", q.content_hash),
                         partial(sched.review, drill_id=drill_id, rating=rating, now=now, settings=settings)))
-    report = build(row, results, store.rounds(), untouched)
+    report = build(row, results, store.rounds.all(), untouched)
     predictions = {q.id: (forecast[q.id], verdict is not None and verdict.correct) for q, verdict, _, _ in results}
-    store.finish_round(round_id, iso(now), report.to_dict(), reviews, predictions)
+    store.rounds.finish(round_id, iso(now), report.to_dict(), reviews, predictions)
     return report
 
 

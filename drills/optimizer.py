@@ -81,10 +81,7 @@ def read_log(rows: Iterable[tuple[str, str, int]], rollover_hour: int) -> Log:
 
 
 def log_of(store, rollover_hour: int) -> Log:
-    marks = ",".join("?" * len(SCHEDULED_MODES))
-    rows = store.db.execute(f"SELECT drill_id, reviewed_at, rating FROM reviews WHERE mode IN ({marks}) "
-                            "ORDER BY reviewed_at, id", SCHEDULED_MODES)
-    return read_log(rows, rollover_hour)
+    return read_log(store.history.log(SCHEDULED_MODES), rollover_hour)
 
 
 def _items(log: Log) -> list[tuple[str, object]]:

@@ -43,7 +43,7 @@ def keep(store: Store) -> int:
     from drills.scheduler import Settings
 
     try:
-        return max(1, Settings.from_store(store.settings()).backups)
+        return max(1, Settings.from_store(store.settings.all()).backups)
     except DrillError:  # another setting is broken: that is `drill config`'s to say
         return Settings.backups
 
@@ -60,7 +60,7 @@ def daily_backup(store: Store, today: dt.date | None = None) -> str | None:
     try:
         copy = sqlite3.connect(tmp)
         try:
-            store.db.backup(copy)
+            store.copy_into(copy)
         finally:
             copy.close()
         verdict = integrity(tmp)

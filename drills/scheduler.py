@@ -48,7 +48,7 @@ class Settings:
 
     @classmethod
     def from_store(cls, raw: dict[str, str], fit: dict | None = None) -> Settings:
-        """From the settings table and the fit in use (`Store.fit()`)."""
+        """From the settings table and the fit in use (`store.fits.current()`)."""
         from drills.errors import DrillError
 
         kwargs: dict = {}

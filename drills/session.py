@@ -15,22 +15,14 @@ from typing import Any, Protocol
 
 from drills import commands, kinds, rowdiff, run
 from drills import scheduler as sched
+from drills.clock import Clock, iso, utc_now
 from drills.errors import BankError, DrillError, StoreError
 from drills.model import DIFFICULTIES, Question, Verdict
 from drills.scheduler import day_start, drill_day
 from drills.store import Review, Store
 
-Clock = Callable[[], dt.datetime]
 LEARN_AHEAD = dt.timedelta(minutes=20)
 ALL_ROWS = 10_000  # :tables shows every row of a drill's tables, up to this many each
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def iso(when: dt.datetime) -> str:
-    return when.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
 class UI(Protocol):
@@ -166,9 +158,9 @@ def build_today(questions: Mapping[str, Question], store: Store, settings: sched
     questions = in_scope(questions, tuple(topics) or settings.topics, tags)
     start = day_start(now, settings.rollover_hour)
     end = start + dt.timedelta(days=1)
-    reviews_done, new_done = store.counts_since(iso(start))
-    suspended = store.suspended()
-    cards = store.cards()
+    reviews_done, new_done = store.history.counts_since(iso(start))
+    suspended = store.history.suspended()
+    cards = store.history.cards()
     live = {d: c for d, c in cards.items() if d in questions and d not in suspended}
     due_cards = {d: c for d, c in live.items() if sched.due_of(c) <= now}
     later_today = [(sched.due_of(c), d) for d, c in live.items()
@@ -185,7 +177,7 @@ def build_today(questions: Mapping[str, Question], store: Store, settings: sched
 def build_cram(questions: Mapping[str, Question], store: Store, settings: sched.Settings, now: dt.datetime,
                count: int, seed: int | None = None) -> Queue:
     """Practice beyond what is due: weakest first (lowest retrievability), then unseen drills."""
-    cards = {d: c for d, c in store.cards().items() if d in questions}
+    cards = {d: c for d, c in store.history.cards().items() if d in questions}
     r = sched.retrievabilities(cards, now, settings)
     seen = sorted(cards, key=lambda d: (r[d], d))
     unseen = [d for d in questions if d not in cards]
@@ -241,7 +233,7 @@ class Session(Drilling):
                  tables: Callable[[Question], list] | None = None):
         super().__init__(questions, store, ui, settings, clock, judge, tables)
         self.mode = mode
-        self.failures = store.failures()
+        self.failures = store.history.failures()
         self.unsaved: StoreError | None = None  # the last review that could not be saved, if still so
 
     def run(self, queue: Queue, notes: Iterable[str] = ()) -> Summary:
@@ -366,7 +358,7 @@ class Session(Drilling):
             rating = auto = sched.rating_for(verdict.outcome, elapsed, q.time_target, hints + did_not_run)
             verdict_name = "revealed" if revealed else verdict.outcome
         try:
-            saved, card_before, card_after = self.store.record_scheduled(
+            saved, card_before, card_after = self.store.history.record_scheduled(
                 Review(q.id, iso(now), rating, auto, verdict_name, int(elapsed * 1000), text or "", self.mode,
                        q.content_hash, hints),
                 lambda before: self._schedule(q, before, rating, now))
@@ -390,7 +382,7 @@ class Session(Drilling):
             return result, card_after, True
         if isinstance(change, int) and change != rating:
             try:
-                self.store.rerate(saved.id, change, lambda before: self._schedule(q, before, change, now))
+                self.store.history.rerate(saved.id, change, lambda before: self._schedule(q, before, change, now))
             except StoreError as exc:
                 self.ui.notice(f"The new rating was NOT saved ({exc}); the review stays rated "
                                f"{sched.RATING_NAMES[rating]}.")
@@ -424,7 +416,7 @@ def streak(store: Store, settings: sched.Settings, now: dt.datetime) -> int:
     from drills.days import bounds
 
     def practised(day: dt.date) -> bool:
-        return store.counts_between(bounds(day, 1, settings.rollover_hour))[0] > 0
+        return store.history.counts_between(bounds(day, 1, settings.rollover_hour))[0] > 0
 
     day = drill_day(now, settings.rollover_hour)
     if not practised(day):
@@ -438,17 +430,17 @@ def streak(store: Store, settings: sched.Settings, now: dt.datetime) -> int:
 
 def due_tomorrow(store: Store, questions: Mapping[str, Question], settings: sched.Settings, now: dt.datetime) -> int:
     end = day_start(now, settings.rollover_hour) + dt.timedelta(days=2)
-    suspended = store.suspended()
-    return sum(1 for d, _ in store.due_before(iso(end)) if d in questions and d not in suspended)
+    suspended = store.history.suspended()
+    return sum(1 for d, _ in store.history.due_before(iso(end)) if d in questions and d not in suspended)
 
 
 def forecast(store: Store, questions: Mapping[str, Question], settings: sched.Settings, now: dt.datetime,
              days: int = 7) -> list[tuple[dt.date, int]]:
     """Reviews falling due on each of the next `days` drill days (today includes what is overdue)."""
     start = day_start(now, settings.rollover_hour)
-    suspended = store.suspended()
+    suspended = store.history.suspended()
     counts = [0] * days
-    for d, due in store.due_before(iso(start + dt.timedelta(days=days))):
+    for d, due in store.history.due_before(iso(start + dt.timedelta(days=days))):
         if d in questions and d not in suspended:
             index = max(0, (dt.datetime.fromisoformat(due) - start).days)
             counts[index] += 1

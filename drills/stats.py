@@ -135,13 +135,13 @@ def _iso_dates(items: list[tuple[str, Any]]) -> dict[str, Any]:
 def compute(questions: Mapping[str, Question], store: Store, settings: sched.Settings,
             now: dt.datetime) -> StatsFigures | None:
     """Every figure `drill stats` shows, or None before the first review."""
-    total = store.review_count()
+    total = store.history.count()
     if total == 0:
         return None
     today = drill_day(now, settings.rollover_hour)
     first = today - dt.timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))
     span = (today - first).days + 1
-    counts = store.counts_between(days.bounds(first, span, settings.rollover_hour))
+    counts = store.history.counts_between(days.bounds(first, span, settings.rollover_hour))
     top = max(counts) or 1
     heatmap = [HeatmapDay(date=first + dt.timedelta(days=i), reviews=counts[i],
                           level=0 if counts[i] == 0 else 1 + min(3, int(4 * counts[i] / (top + 1))))
@@ -151,14 +151,12 @@ def compute(questions: Mapping[str, Question], store: Store, settings: sched.Set
               if w == 0 or (first + dt.timedelta(weeks=w)).month != (first + dt.timedelta(weeks=w - 1)).month]
 
     month_ago = iso(now - dt.timedelta(days=30))
-    kept, asked = store.db.execute(
-        "SELECT coalesce(sum(rating > 1), 0), count(*) FROM reviews WHERE reviewed_at >= ? AND mode != 'cram' "
-        "AND json_extract(card_before, '$.state') = 2", (month_ago,)).fetchone()
+    kept, asked = store.history.retention_since(month_ago)
 
-    cards = store.cards()
+    cards = store.history.cards()
     mature = {d for d, c in cards.items() if c.get("state") == 2 and sched.interval_days(c) >= MATURE_DAYS}
     by_drill: dict[str, list] = defaultdict(lambda: [0, 0, []])
-    for drill_id, ok, elapsed in store.db.execute("SELECT drill_id, rating > 1, elapsed_ms FROM reviews"):
+    for drill_id, ok, elapsed in store.history.outcomes():
         entry = by_drill[drill_id]
         entry[0] += ok
         entry[1] += 1
@@ -190,7 +188,7 @@ def compute(questions: Mapping[str, Question], store: Store, settings: sched.Set
                                    if (q.topic == name if kind == "topic" else name in q.tags)),
             ))
         tables[kind] = sorted(rows, key=lambda r: (-r.reviews, r.name))
-    failures = store.failures()
+    failures = store.history.failures()
     leeches = [Leech(id=d, failures=n, title=questions[d].title if d in questions else None)
                for d, n in sorted(failures.items(), key=lambda x: -x[1]) if n >= sched.LEECH_THRESHOLD]
     return StatsFigures(
@@ -233,7 +231,7 @@ def calibration(store: Store) -> Calibration | None:
     """How the recall forecast for mock-round drills has matched their verdicts."""
     from drills.forecast import calibration as measure
 
-    return measure(store.predictions())
+    return measure(store.fits.predictions())
 
 
 def to_json(figures: StatsFigures | None) -> str:

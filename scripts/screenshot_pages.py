@@ -48,14 +48,15 @@ def demo_pages(home: Path) -> dict[str, str]:
         for drill_id in rng.sample(sorted(questions), rng.randint(0, 3)):
             when = now - dt.timedelta(days=day, minutes=rng.randint(0, 600))
             rating = rng.choice([1, 3, 3, 4])
-            before = store.card(drill_id)
-            store.record(Review(drill_id, when.isoformat(), rating, rating, "correct" if rating > 1 else "wrong",
-                                rng.randint(20_000, 150_000), "x", "today", "h"),
-                         sched.review(before, drill_id, rating, when, settings), before)
+            before = store.history.card(drill_id)
+            store.history.record(Review(drill_id, when.isoformat(), rating, rating,
+                                        "correct" if rating > 1 else "wrong", rng.randint(20_000, 150_000), "x",
+                                        "today", "h"),
+                                 sched.review(before, drill_id, rating, when, settings), before)
     plan = ["probability/two-dice-seven", "sql/running-total", "sql/top-earner"]
     running = "SELECT day, sum(amount) OVER (ORDER BY day DESC) AS total FROM sales ORDER BY day"
     for script in ("1/6\n---\n:quit\n---\nyes\n---\n", f"1/11\n---\n{running}\n---\n:quit\n---\nyes\n---\n"):
-        round_id = store.start_round(now.isoformat(), 10, plan, {"feedback": "end"})
+        round_id = store.rounds.start(now.isoformat(), 10, plan, {"feedback": "end"})
         report = MockRound(questions, store, PlainUI(io.StringIO(script), console=_quiet()), settings,
                            round_id).run()
     interview = sched.Settings(fuzz=False, interview_date=now.date() + dt.timedelta(days=14))  # the forecast chart

@@ -20,7 +20,7 @@ def test_settings_read_and_show_in_human_formats(tmp_path):
     assert drill(tmp_path, "config", "desired-retention", "85%").output == "desired-retention = 85%\n"
     assert drill(tmp_path, "config", "learning-steps", "90s,10m").output == "learning-steps = 90s 10m\n"
     assert drill(tmp_path, "config", "relearning-steps", "none").output == "relearning-steps = none\n"
-    assert Store(tmp_path).settings()["desired-retention"] == "0.85"
+    assert Store(tmp_path).settings.all()["desired-retention"] == "0.85"
     shown = drill(tmp_path, "config").output
     assert "rollover-hour = 4 (4 am)" in shown and "interview-date = -" in shown and "topics = all" in shown
     assert drill(tmp_path, "config", "rollover-hour", "--unset").output == \
@@ -38,7 +38,7 @@ def test_a_bad_value_says_the_format(tmp_path, key, value, message):
     result = drill(tmp_path, "config", key, value)
     assert result.exit_code == 1
     assert message in result.output
-    assert "Traceback" not in result.output and Store(tmp_path).settings() == {}
+    assert "Traceback" not in result.output and Store(tmp_path).settings.all() == {}
 
 
 def test_a_past_interview_date_is_refused_and_a_future_one_says_what_changes(tmp_path):

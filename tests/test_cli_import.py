@@ -40,7 +40,7 @@ def test_mock_rounds_travel_with_the_export(tmp_path):
     assert len(history) == 2 and history[1].strip().startswith("2 ") and "1/1 (100%)" in history[1]
     report = drill(home, "mock", "--report", "2")
     assert "Mock round 2" in report.output and "Score: 1/1" in report.output
-    assert Store(home).settings()["new-per-day"] == "7"
+    assert Store(home).settings.all()["new-per-day"] == "7"
 
 
 def test_an_export_written_by_powershell_imports(tmp_path):
@@ -79,7 +79,7 @@ def test_a_damaged_export_is_refused_whole_and_says_where(tmp_path):
         assert problem in result.output
     assert "nothing was imported" in result.output
     store = Store(home)
-    assert store.review_count() == 0 and store.cards() == {} and store.settings() == {}
+    assert store.history.count() == 0 and store.history.cards() == {} and store.settings.all() == {}
 
 
 def test_json_that_is_not_an_export(tmp_path):
@@ -166,7 +166,7 @@ def test_random_damage_to_an_export_never_breaks_drill(tmp_path_factory, data):
         after = drill(home, *command, input=given_input)
         assert after.exception is None or isinstance(after.exception, SystemExit), (command, after.exception)
         assert after.exit_code in (0, 1), (command, after.output)
-    for r in Store(home).rounds():
+    for r in Store(home).rounds.all():
         if r["report"]:
             shown = drill(home, "mock", "--report", str(r["id"]))
             assert shown.exit_code == 0, shown.output

@@ -37,7 +37,7 @@ def test_too_few_reviews_says_how_many_more(tmp_path):
     assert result.exit_code == 0
     assert flat(result).startswith("Not fitted: 0 of the 400 reviews a meaningful fit needs")
     assert "400 more to go" in flat(result)
-    assert Store(tmp_path).fit() is None
+    assert Store(tmp_path).fits.current() is None
 
 
 def test_a_better_fit_is_applied_with_yes_and_shown_in_config(learnt, tmp_path):
@@ -47,7 +47,7 @@ def test_a_better_fit_is_applied_with_yes_and_shown_in_config(learnt, tmp_path):
     out = flat(result)
     assert "in use (defaults)" in out and "fitted" in out and "log loss RMSE" in out
     assert "The fitted parameters are in use" in out
-    fit = Store(home).fit()
+    fit = Store(home).fits.current()
     assert len(fit["parameters"]) == 21 and fit["parameters"] != list(default_parameters())
     assert fit["figures"]["fitted"]["log_loss"] < fit["figures"]["current"]["log_loss"]
     config = drill(home, "config").output.splitlines()[-1]
@@ -56,7 +56,7 @@ def test_a_better_fit_is_applied_with_yes_and_shown_in_config(learnt, tmp_path):
     again = drill(home, "optimize", "--yes")
     assert "nothing changed" in flat(again)
     assert drill(home, "optimize", "--reset").output == "the default parameters are in use again\n"
-    assert Store(home).fit() is None
+    assert Store(home).fits.current() is None
 
 
 def test_without_yes_it_asks_and_a_no_changes_nothing(learnt, tmp_path):
@@ -64,7 +64,7 @@ def test_without_yes_it_asks_and_a_no_changes_nothing(learnt, tmp_path):
     result = drill(home, "optimize", input="n\n")
     assert "Use the fitted parameters from now on? [y/N]" in result.output
     assert result.output.endswith("Nothing changed.\n")
-    assert Store(home).fit() is None
+    assert Store(home).fits.current() is None
 
 
 def test_the_workload_curve(tmp_path):

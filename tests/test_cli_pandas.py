@@ -61,7 +61,7 @@ def test_today_mock_and_stats_count_a_pandas_drill(tmp_path):
     session = drill(tmp_path, "today", input=f"{DROPS_NAN}---\n{RIGHT}---\n:quit\n")
     assert session.exit_code == 0, session.output
     assert "already differ on just 1 row of `emp`" in session.output
-    reviews = Store(tmp_path).reviews()
+    reviews = Store(tmp_path).history.reviews()
     assert [(r.drill_id, r.verdict) for r in reviews][:1] == [(DRILL, "wrong")]
     stats = json.loads(drill(tmp_path, "stats", "--json").output)
     assert stats["reviews"] == len(reviews) and [t["name"] for t in stats["topics"]] == ["pandas"]
@@ -69,7 +69,7 @@ def test_today_mock_and_stats_count_a_pandas_drill(tmp_path):
     round_ = drill(tmp_path, "mock", "--count", "1", "--seed", "1", input=f"{RIGHT}---\n:done\n")
     assert round_.exit_code == 0, round_.output
     assert "Score: 1/1 (100%)" in round_.output
-    assert Store(tmp_path).reviews()[-1].mode == "mock"
+    assert Store(tmp_path).history.reviews()[-1].mode == "mock"
 
 
 def test_validate_proves_the_drill_and_its_mutants(tmp_path):

@@ -69,10 +69,10 @@ def test_stats_show_the_forecast_per_topic_and_its_calibration(tmp_path):
     for tag, answer in (("rank", TOP_EARNER), ("running-total", "SELECT 1")):
         assert drill(tmp_path, "mock", "--count", "1", "--tag", tag, input=answers(answer)).exit_code == 0
     # both drills were unseen: forecast 0% recall; one was answered correctly
-    assert Store(tmp_path).predictions() == [(0.0, 1), (0.0, 0)]
+    assert Store(tmp_path).fits.predictions() == [(0.0, 1), (0.0, 0)]
     # seen now: the next round's forecast is the card's recall, not 0
     assert drill(tmp_path, "mock", "--count", "1", "--tag", "running-total", input=answers(RUNNING)).exit_code == 0
-    predicted, correct = Store(tmp_path).predictions()[-1]
+    predicted, correct = Store(tmp_path).fits.predictions()[-1]
     assert 0.9 < predicted <= 1 and correct == 1
     s = json.loads(drill(tmp_path, "stats", "--json").output)
     assert s["calibration"]["drills"] == 3 and s["calibration"]["actual"] == pytest.approx(2 / 3)
@@ -92,18 +92,18 @@ def test_forecasts_and_fitted_parameters_travel_with_the_export(tmp_path):
     assert drill(source, "mock", "--count", "1", "--tag", "rank", input=answers(TOP_EARNER)).exit_code == 0
     fitted = [round(w * 1.01, 4) for w in default_parameters()]
     with Store(source) as store:
-        store.save_fit("2026-03-02T09:00:00.000000+00:00", fitted, 500, {"tested": 100})
+        store.fits.save("2026-03-02T09:00:00.000000+00:00", fitted, 500, {"tested": 100})
     export = tmp_path / "progress.json"
     assert drill(source, "export", str(export)).exit_code == 0
     home = tmp_path / "desktop"
     assert drill(home, "import", str(export)).exit_code == 0
     with Store(home) as store:
-        assert store.predictions() == [(0.0, 1)]
-        assert store.fit()["parameters"] == fitted
+        assert store.fits.predictions() == [(0.0, 1)]
+        assert store.fits.current()["parameters"] == fitted
     assert drill(home, "config").output.splitlines()[-1].startswith("parameters = fitted 2026-03-02")
     assert drill(home, "import", str(export)).exit_code == 0  # twice: nothing doubled
     with Store(home) as store:
-        assert store.predictions() == [(0.0, 1)]
+        assert store.fits.predictions() == [(0.0, 1)]
         assert store.db.execute("SELECT count(*) FROM fits").fetchone()[0] == 1
 
 
@@ -115,4 +115,4 @@ def test_parameters_the_scheduler_refuses_are_refused_at_import(tmp_path):
     result = drill(tmp_path / "home", "import", str(path))
     assert result.exit_code == 2
     assert "fits[0].parameters: are outside the bounds the scheduler accepts" in result.stderr
-    assert Store(tmp_path / "home").fit() is None
+    assert Store(tmp_path / "home").fits.current() is None

@@ -56,7 +56,7 @@ def test_a_whole_session_through_stdin(tmp_path):
     assert "streak: 1 day" in out
     assert "\x1b[" not in out  # no colours or cursor movement without a terminal
     store = Store(tmp_path)
-    reviews = store.reviews()
+    reviews = store.history.reviews()
     assert [(r.drill_id, r.verdict, r.rating, r.hints) for r in reviews] == [
         ("concepts/null-in-count", "self", 3, 0),
         ("probability/two-dice-seven", "wrong", 1, 1),
@@ -79,18 +79,18 @@ def test_end_of_input_stops_cleanly_and_keeps_answers(tmp_path):
     result = drill(tmp_path, "today", input=answers("x", "easy", "1/6"))
     assert result.exit_code == 0, result.output
     assert "Stopped early; every answer so far is saved." in result.output
-    assert len(Store(tmp_path).reviews()) == 2
+    assert len(Store(tmp_path).history.reviews()) == 2
 
 
 def test_cram_leaves_the_schedule_alone(tmp_path):
     drill(tmp_path, "today", input=answers("x", "good", "1/6", ":quit"))
-    before = Store(tmp_path).cards()
+    before = Store(tmp_path).history.cards()
     result = drill(tmp_path, "cram", "--topic", "probability", input=answers("1/11", ":quit"))
     assert result.exit_code == 0, result.output
     assert "practice only: the schedule is unchanged" in flat(result)
     store = Store(tmp_path)
-    assert store.cards() == before
-    assert [r.mode for r in store.reviews()] == ["today", "today", "cram"]
+    assert store.history.cards() == before
+    assert [r.mode for r in store.history.reviews()] == ["today", "today", "cram"]
     assert drill(tmp_path, "cram", "--tag", "nope").output == "Error: no drills match those filters; see `drill list`\n"
 
 
@@ -98,14 +98,14 @@ def test_undo_suspend_reset(tmp_path):
     drill(tmp_path, "today", input=answers("x", "good", "1/6", ":quit"))
     result = drill(tmp_path, "undo")
     assert result.output.startswith("undid the today review of probability/two-dice-seven")
-    assert Store(tmp_path).card("probability/two-dice-seven") is None
+    assert Store(tmp_path).history.card("probability/two-dice-seven") is None
     assert drill(tmp_path, "suspend", "sql/top-earner").output == "suspended sql/top-earner\n"
     assert drill(tmp_path, "suspend", "sql/nope").exit_code == 2
     out = drill(tmp_path, "today", input=answers("1/6", RUNNING, ":quit")).output
     assert "Top earner" not in out
     assert drill(tmp_path, "unsuspend", "sql/top-earner").exit_code == 0
     assert drill(tmp_path, "reset", "--all", input="n\n").exit_code == 1
-    assert Store(tmp_path).review_count() == 3
+    assert Store(tmp_path).history.count() == 3
     result = drill(tmp_path, "reset", "--all", input="y\n")
     assert "forgot ALL progress (3 reviews)" in result.output
     assert drill(tmp_path, "undo").output == "Error: nothing to undo: no reviews yet\n"
@@ -132,11 +132,12 @@ def test_export_import_due_config_orphans_leeches(tmp_path):
     assert "learning-steps = 2m 15m" in drill(home_b, "config").output
 
     store = Store(home_b)
-    store.record(store.reviews()[0].__class__("old/removed", "2026-01-01T00:00:00.000000+00:00", 1, 1, "wrong",
-                                              10, "x", "today", "h"), None, None)
+    history = store.history
+    history.record(history.reviews()[0].__class__("old/removed", "2026-01-01T00:00:00.000000+00:00", 1, 1, "wrong",
+                                                  10, "x", "today", "h"), None, None)
     for _ in range(7):
-        store.record(store.reviews()[1].__class__("probability/two-dice-seven", "2026-01-01T00:00:00.000000+00:00",
-                                                  1, 1, "wrong", 10, "x", "today", "h"), None, None)
+        history.record(history.reviews()[1].__class__("probability/two-dice-seven", "2026-01-01T00:00:00.000000+00:00",
+                                                      1, 1, "wrong", 10, "x", "today", "h"), None, None)
     assert drill(home_b, "orphans").output == "old/removed\n"
     assert drill(home_b, "leeches").output == "probability/two-dice-seven  failed 8 times  Sum of seven\n"
     out = drill(home_b, "cram", "--topic", "probability", input=answers(":quit")).output
@@ -185,9 +186,9 @@ def test_sigkill_mid_session_loses_no_answered_review(tmp_path):
     proc.stdin.close()
     store = Store(tmp_path)
     assert store.integrity() == "ok"
-    assert [r.drill_id for r in store.reviews()] == ["concepts/null-in-count", "probability/two-dice-seven",
+    assert [r.drill_id for r in store.history.reviews()] == ["concepts/null-in-count", "probability/two-dice-seven",
                                                     "sql/running-total"]
-    assert len(store.cards()) == 3
+    assert len(store.history.cards()) == 3
 
 
 def test_two_sessions_at_once(tmp_path):
@@ -197,8 +198,8 @@ def test_two_sessions_at_once(tmp_path):
     assert [p.returncode for p in procs] == [0, 0], outs
     store = Store(tmp_path)
     assert store.integrity() == "ok"
-    assert store.review_count() == 8
-    assert len(store.cards()) == 4
+    assert store.history.count() == 8
+    assert len(store.history.cards()) == 4
 
 
 def test_a_real_terminal_session(tmp_path):
@@ -215,7 +216,7 @@ def test_a_real_terminal_session(tmp_path):
         term.read_until(b"Rated hard")
         term.read_until(b"Running total in order")
         assert term.quit(b":quit\x1b\r") == 0
-    reviews = Store(tmp_path).reviews()
+    reviews = Store(tmp_path).history.reviews()
     assert [(r.drill_id, r.rating) for r in reviews] == [("concepts/null-in-count", 3),
                                                         ("probability/two-dice-seven", 2)]
     assert reviews[1].auto_rating == 4

@@ -35,7 +35,7 @@ def test_run_shows_a_query_result_without_judging(tmp_path):
     assert "12 rows" in out and "2024-01-04" in out
     assert 'Binder Error: Referenced column "nope" not found' in out
     assert "Correct: same rows as the reference." in out
-    reviews = Store(tmp_path).reviews()
+    reviews = Store(tmp_path).history.reviews()
     assert [(r.verdict, r.answer.strip()) for r in reviews] == [("correct", ORDERS)]  # :run saves nothing
 
 
@@ -49,7 +49,7 @@ def test_run_shows_what_the_function_returns_on_the_visible_examples(tmp_path):
     assert "example 3: pair_sum([4, 4], 8)" in out and "example 4" not in out
     assert "The first 3 examples only; submitting judges all 5 tests." in out
     assert "printed:\nlooking" in out
-    assert Store(tmp_path).reviews() == []
+    assert Store(tmp_path).history.reviews() == []
 
 
 def test_commands_work_under_starter_code(tmp_path):
@@ -59,7 +59,7 @@ def test_commands_work_under_starter_code(tmp_path):
     assert "Hint 1: Remember the values seen so far." in result.output
     assert ":hnt is not a command; the commands are :run, :tables, :hint, :skip, :reveal, :quit." in flat(result)
     # the skip sent the drill to the back of the queue; it came back (a fresh visit) and was answered
-    reviews = Store(tmp_path).reviews()
+    reviews = Store(tmp_path).history.reviews()
     assert [(r.verdict, r.hints) for r in reviews] == [("correct", 0)]
 
 
@@ -75,7 +75,7 @@ def test_an_answer_that_does_not_run_goes_back_to_the_editor(tmp_path):
     assert 'Parser Error: syntax error at or near "SELEC"' in out
     assert out.count("Reference") == 2  # only for the two answers judged
     store = Store(tmp_path)
-    reviews = store.reviews()
+    reviews = store.history.reviews()
     # a NameError inside the function is a real failure of the test, not a load error: it is judged
     assert [(r.drill_id, r.verdict, r.rating) for r in reviews] == [
         ("sql/orders-per-day", "error", sched.AGAIN),
@@ -89,7 +89,7 @@ def test_a_right_answer_after_one_that_did_not_run_is_hard_at_most(tmp_path):
                    input=answers("SELECT day count(*) FROM orders GROUP BY day", ORDERS, ":quit"))
     assert result.exit_code == 0, result.output
     assert "rated hard" in result.output
-    assert [(r.verdict, r.rating) for r in Store(tmp_path).reviews()] == [("correct", sched.HARD)]
+    assert [(r.verdict, r.rating) for r in Store(tmp_path).history.reviews()] == [("correct", sched.HARD)]
 
 
 def test_tables_shows_every_row_and_a_cut_table_says_how_many_are_left(tmp_path):
@@ -111,7 +111,7 @@ def test_a_mock_round_never_saves_a_command_as_the_answer(tmp_path):
                    input=answers(STARTER + ":skip", STARTER + ":run", ":quit", "yes"))
     assert result.exit_code == 0, result.output
     assert "example 1: pair_sum([1, 2, 3], 5)" in result.output
-    assert Store(tmp_path).round(1)["answers"] == {}
+    assert Store(tmp_path).rounds.get(1)["answers"] == {}
 
 
 def test_a_timeout_says_which_input(tmp_path):

@@ -28,7 +28,7 @@ def test_enter_submits_a_number_and_a_command_but_not_a_line_of_sql(tmp_path):
         term.read_until(b"Run (not judged)")
         term.read_until(b"4 rows")
         assert term.quit(b":quit\r") == 0
-    reviews = Store(tmp_path).reviews()
+    reviews = Store(tmp_path).history.reviews()
     assert [(r.drill_id, r.verdict) for r in reviews] == [("concepts/null-in-count", "self"),
                                                          ("probability/two-dice-seven", "correct")]
 
@@ -43,7 +43,7 @@ def test_a_command_typed_under_the_starter_code(tmp_path):
         term.read_until(b"returned: None")
         term.type_at_prompt(b":skip\r")
         assert term.quit(b":quit\r") == 0
-    assert Store(tmp_path).reviews() == []
+    assert Store(tmp_path).history.reviews() == []
 
 
 def test_the_header_counts_the_drill_on_screen_and_quitting_at_the_rating_keeps_the_review(tmp_path):
@@ -54,7 +54,7 @@ def test_the_header_counts_the_drill_on_screen_and_quitting_at_the_rating_keeps_
         term.type_at_prompt(b"q\r")                                 # quit at the rating prompt
         term.read_until(b"1 drill \xc2\xb7 1 correct (100%)")
         assert term.finish() == 0
-    assert len(Store(tmp_path).reviews()) == 1
+    assert len(Store(tmp_path).history.reviews()) == 1
 
 
 def test_cram_offers_no_rating(tmp_path):
@@ -92,4 +92,4 @@ def test_a_refused_statement_goes_back_to_the_editor(tmp_path):
     result = CliRunner().invoke(cli, ["--home", str(tmp_path), "--no-builtin", "--bank", str(EDITOR_BANK), "today",
                                       "--topic", "sql"], input="DROP TABLE orders\n---\n:quit\n---\n")
     assert "This answer does not run: only a read-only query" in " ".join(result.output.split())
-    assert Store(tmp_path).reviews() == []
+    assert Store(tmp_path).history.reviews() == []

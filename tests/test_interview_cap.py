@@ -27,7 +27,7 @@ def interview_in(home, days: int) -> dt.date:
 
 
 def last_day_of(store: Store, drill_id: str) -> dt.date:
-    return drill_day(sched.due_of(store.card(drill_id)), 4)
+    return drill_day(sched.due_of(store.history.card(drill_id)), 4)
 
 
 def before_the_interview(store: Store, drill_id: str, interview: dt.date) -> bool:
@@ -44,7 +44,7 @@ def test_today_and_a_self_rated_card_come_back_before_the_interview(tmp_path):
     interview = interview_in(tmp_path, 4)
     drill(tmp_path, "today", input=answers("x", "easy", "1/6", ":quit"))  # Easy: 8 days without the cap
     store = Store(tmp_path)
-    assert [r.rating for r in store.reviews()] == [sched.EASY, sched.EASY]
+    assert [r.rating for r in store.history.reviews()] == [sched.EASY, sched.EASY]
     for drill_id in ("concepts/null-in-count", "probability/two-dice-seven"):
         assert before_the_interview(store, drill_id, interview)
 
@@ -55,7 +55,7 @@ def test_a_mock_round_comes_back_before_the_interview(tmp_path):
         result = drill(tmp_path, "mock", "--count", "1", "--tag", tag, input=answers(answer))
         assert result.exit_code == 0, result.output
     store = Store(tmp_path)
-    assert {r.rating for r in store.reviews(mode="mock")} == {sched.EASY}
+    assert {r.rating for r in store.history.reviews(mode="mock")} == {sched.EASY}
     for drill_id in ("sql/top-earner", "sql/running-total"):
         assert before_the_interview(store, drill_id, interview)
 
@@ -72,7 +72,7 @@ def test_a_changed_rating_comes_back_before_the_interview(tmp_path, fixture_ques
     settings = sched.Settings(interview_date=drill_day(utc_now(), 4) + dt.timedelta(days=4))
     ui = Rerate(io.StringIO(answers("1/6")), console=console())
     Session(fixture_questions, store, ui, settings).run(Queue([], ["probability/two-dice-seven"]))
-    assert store.reviews()[0].rating == sched.EASY
+    assert store.history.reviews()[0].rating == sched.EASY
     assert before_the_interview(store, "probability/two-dice-seven", settings.interview_date)
 
 

@@ -55,7 +55,7 @@ def questions():
 
 
 def new_round(store, questions, minutes, plan, feedback="end"):
-    return store.start_round(T0.isoformat(), minutes, plan, {"feedback": feedback})
+    return store.rounds.start(T0.isoformat(), minutes, plan, {"feedback": feedback})
 
 
 PLAN = ["probability/two-dice-seven", "sql/running-total", "sql/top-earner"]
@@ -74,7 +74,7 @@ def test_weakest_drills_come_first(tmp_path, questions):
     store = Store(tmp_path)
     for drill_id, rating in (("sql/top-earner", sched.EASY), ("sql/running-total", sched.AGAIN)):
         card = sched.review(None, drill_id, rating, T0 - dt.timedelta(days=3), SETTINGS)
-        store.record(__import__("drills.store", fromlist=["Review"]).Review(
+        store.history.record(__import__("drills.store", fromlist=["Review"]).Review(
             drill_id, (T0 - dt.timedelta(days=3)).isoformat(), rating, rating, "x", 1, "x", "today", "h"), card, None)
     plan = plan_round(questions, store, SETTINGS, T0, count=2, topics=["sql"], seed=3)
     assert plan == ["sql/running-total", "sql/top-earner"]
@@ -96,7 +96,7 @@ def test_a_whole_round_with_a_fake_clock(tmp_path, questions):
     assert report.used_s == 296
     assert report.weakest_tags[0] == TagAdvice(tag="dice", correct=0, total=1, practise="drill cram --tag dice",
                                                read=["https://en.wikipedia.org/wiki/Dice"])
-    reviews = store.reviews(mode="mock")
+    reviews = store.history.reviews(mode="mock")
     assert [(r.drill_id, r.verdict, r.rating) for r in reviews] == [
         ("probability/two-dice-seven", "wrong", sched.AGAIN),
         ("sql/running-total", "correct", sched.GOOD),        # 55 s against a 90 s target
@@ -105,9 +105,9 @@ def test_a_whole_round_with_a_fake_clock(tmp_path, questions):
     ratings = {r.drill_id: r.rating for r in reviews}
     assert ratings == {"probability/two-dice-seven": sched.AGAIN, "sql/running-total": sched.GOOD,
                        "sql/top-earner": sched.HARD}
-    assert set(store.cards()) == set(PLAN)  # the round fed the schedule
-    assert store.round(round_id)["status"] == "finished"
-    assert store.round(round_id)["report"] == report.to_dict()  # what --report and exports read back
+    assert set(store.history.cards()) == set(PLAN)  # the round fed the schedule
+    assert store.rounds.get(round_id)["status"] == "finished"
+    assert store.rounds.get(round_id)["report"] == report.to_dict()  # what --report and exports read back
 
 
 def test_time_running_out_mid_answer_judges_what_was_typed(tmp_path, questions):
@@ -124,7 +124,7 @@ def test_time_running_out_mid_answer_judges_what_was_typed(tmp_path, questions):
     rid = new_round(store2, questions, 2, PLAN)
     report = MockRound(questions, store2, ui, SETTINGS, rid, clock=ui.clock).run()
     assert [d.outcome for d in report.drills] == ["correct", "unanswered", "unanswered"]
-    assert len(store2.reviews(mode="mock")) == 1  # untouched drills are not reviews
+    assert len(store2.history.reviews(mode="mock")) == 1  # untouched drills are not reviews
 
 
 def test_quitting_early_asks_and_still_reports(tmp_path, questions):
@@ -137,7 +137,7 @@ def test_quitting_early_asks_and_still_reports(tmp_path, questions):
     assert [d.outcome for d in report.drills] == ["correct", "correct"]
     assert (report.correct, report.total, report.score) == (2, 2, 100.0)
     assert report.not_attempted == [NotAttempted(id="sql/top-earner", title="Top earner per department")]
-    assert len(store.reviews(mode="mock")) == 2
+    assert len(store.history.reviews(mode="mock")) == 2
 
 
 def test_quitting_before_any_answer_is_left_out_of_the_trend(tmp_path, questions):
@@ -212,7 +212,7 @@ def test_resume_after_sigkill(tmp_path, questions):
     deadline = time.monotonic() + 30
     while True:
         store = Store(tmp_path)
-        row = store.round(status="running")
+        row = store.rounds.get(status="running")
         store.close()
         if row and row["answers"]:
             break
@@ -223,7 +223,7 @@ def test_resume_after_sigkill(tmp_path, questions):
     proc.stdin.close()
     store = Store(tmp_path)
     assert store.integrity() == "ok"
-    row = store.round(status="running")
+    row = store.rounds.get(status="running")
     assert row["drill_ids"] == order
     assert list(row["answers"]) == [order[0]]
     assert row["answers"][order[0]]["answer"].strip() == right[order[0]].strip()
@@ -232,8 +232,8 @@ def test_resume_after_sigkill(tmp_path, questions):
     assert result.exit_code == 0, result.output
     assert "Resuming the mock round" in result.output
     assert "Score: 3/3 (100%)" in result.output
-    assert Store(tmp_path).round(row["id"])["status"] == "finished"
-    assert len(Store(tmp_path).reviews(mode="mock")) == 3
+    assert Store(tmp_path).rounds.get(row["id"])["status"] == "finished"
+    assert len(Store(tmp_path).history.reviews(mode="mock")) == 3
 
 
 def default_sigint() -> None:
@@ -280,7 +280,8 @@ def test_ctrl_c_pauses_quietly_and_any_unfinished_round_can_be_resumed(tmp_path)
     resumed = cli_run(tmp_path, "mock", "--resume", "1", input=answers(":quit", "yes"))
     assert resumed.exit_code == 0
     assert "Note: also unfinished: round 2" in resumed.stderr
-    assert Store(tmp_path).round(1)["status"] == "finished" and Store(tmp_path).round(2)["status"] == "running"
+    rounds = Store(tmp_path).rounds
+    assert rounds.get(1)["status"] == "finished" and rounds.get(2)["status"] == "running"
 
 
 def test_feedback_now_says_so_and_the_report_shows_the_answer_by_the_reference(tmp_path):
@@ -311,8 +312,8 @@ def test_a_judge_that_raises_is_an_error_verdict_and_the_round_finishes(tmp_path
     assert by_id["probability/two-dice-seven"].message == (
         "the judge failed on this answer (OverflowError: int too large to convert to float)")
     assert (report.correct, report.answered) == (2, 3)
-    assert store.round(round_id)["status"] == "finished"
-    assert [r.verdict for r in store.reviews(mode="mock")] == ["error", "correct", "correct"]
+    assert store.rounds.get(round_id)["status"] == "finished"
+    assert [r.verdict for r in store.history.reviews(mode="mock")] == ["error", "correct", "correct"]
 
 
 class KilledWhileTyping(PlainUI):
@@ -338,7 +339,7 @@ def test_time_spent_on_the_drill_being_typed_when_killed_is_counted_on_resume(tm
     clock = Clock(T0)
     with pytest.raises(SystemExit):
         MockRound(questions, store, KilledWhileTyping(clock, 47), SETTINGS, round_id, clock=clock).run()
-    used = Store(tmp_path).round(round_id)["used_s"]
+    used = Store(tmp_path).rounds.get(round_id)["used_s"]
     assert 47 - HEARTBEAT_S <= used <= 47
     resumed = MockRound(questions, Store(tmp_path), KilledWhileTyping(Clock(T0), 0), SETTINGS, round_id,
                         clock=Clock(T0))
@@ -364,5 +365,5 @@ def test_a_full_disk_mid_round_keeps_the_answer_and_the_round(tmp_path, question
         MockRound(questions, Store(tmp_path), ui, SETTINGS, round_id, clock=clock).run()
     assert drafts == [None, "1/6\n"]
     assert "NOT SAVED: cannot save progress to" in " ".join(capsys.readouterr().out.split())
-    row = Store(tmp_path).round(round_id)
+    row = Store(tmp_path).rounds.get(round_id)
     assert row["status"] == "running" and row["answers"] == {}  # resumable, nothing half-written

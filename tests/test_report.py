@@ -120,7 +120,7 @@ def test_an_export_holding_a_first_form_report_imports_and_shows(tmp_path):
     file.write_text(json.dumps(export))
     home = tmp_path / "home"
     assert drill(home, "import", str(file)).output == "imported 0 new reviews, updated 0 cards, added 1 mock round\n"
-    stored = Store(home).round(1)["report"]
+    stored = Store(home).rounds.get(1)["report"]
     assert stored == {**RoundReport.from_dict(FIRST_FORM).to_dict(), "round": 1}  # kept in today's form
     shown = drill(home, "mock", "--report", "1")
     assert shown.exit_code == 0, shown.output
@@ -134,8 +134,8 @@ def test_an_export_holding_a_first_form_report_imports_and_shows(tmp_path):
 
 def test_a_first_form_report_in_the_store_counts_in_the_next_rounds_trend(tmp_path):
     store = Store(tmp_path)
-    old = store.start_round("2026-03-02T09:00:00+00:00", 10, ["probability/two-dice-seven", "sql/top-earner"], {})
-    store.finish_round(old, "2026-03-02T09:02:00+00:00", {**FIRST_FORM, "round": old}, [])
+    old = store.rounds.start("2026-03-02T09:00:00+00:00", 10, ["probability/two-dice-seven", "sql/top-earner"], {})
+    store.rounds.finish(old, "2026-03-02T09:02:00+00:00", {**FIRST_FORM, "round": old}, [])
     result = drill(tmp_path, "mock", "--count", "1", "--topic", "probability", input=answers("1/6"))
     assert result.exit_code == 0, result.output
     assert "Trend over your last rounds: score 50% → 100%; time per drill 0:37 →" in " ".join(result.output.split())

@@ -112,9 +112,10 @@ def test_the_shipped_bank_shares_new_drills_by_topic_size_and_opens_on_a_short_o
 
 
 def record(store: Store, drill_id: str, rating: int, when: dt.datetime, settings=NOFUZZ, mode="today"):
-    before = store.card(drill_id)
+    before = store.history.card(drill_id)
     after = sched.review(before, drill_id, rating, when, settings)
-    store.record(Review(drill_id, when.isoformat(), rating, rating, "correct", 1000, "x", mode, "h"), after, before)
+    store.history.record(Review(drill_id, when.isoformat(), rating, rating, "correct", 1000, "x", mode, "h"), after,
+                         before)
 
 
 def test_queue_due_first_weakest_first_then_new(tmp_path):
@@ -125,7 +126,7 @@ def test_queue_due_first_weakest_first_then_new(tmp_path):
     record(store, "sql/c", sched.EASY, T0 - dt.timedelta(days=1))    # not due
     record(store, "sql/s", sched.EASY, T0 - dt.timedelta(days=40))
     record(store, "gone/x", sched.EASY, T0 - dt.timedelta(days=40))  # orphan: not in the bank
-    store.suspend("sql/s", T0.isoformat())
+    store.history.suspend("sql/s", T0.isoformat())
     queue, notes = build_today(questions, store, NOFUZZ, T0)
     assert queue.due == ["sql/a", "sql/b"]
     assert queue.new == ["prob/n1", "prob/n2"]

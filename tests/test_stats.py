@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("utc_local_time")
 
 
 def review(store, drill_id, when, rating, seconds, before, after, mode="today"):
-    store.record(Review(drill_id, when.isoformat(timespec="microseconds"), rating, rating,
+    store.history.record(Review(drill_id, when.isoformat(timespec="microseconds"), rating, rating,
                         "correct" if rating > 1 else "wrong", int(seconds * 1000), "x", mode, "h"), after, before)
 
 
@@ -126,8 +126,8 @@ def test_the_json_keeps_its_keys_and_iso_dates(tmp_path):
             "due": NOW.isoformat(), "last_review": NOW.isoformat()}
     for i in range(sched.LEECH_THRESHOLD):  # a leech
         review(store, "concepts/null-in-count", NOW - dt.timedelta(days=30 - i), 1, 20, card, card)
-    round_id = store.start_round((NOW - dt.timedelta(days=1)).isoformat(), 10, ["sql/top-earner"], {})
-    store.finish_round(round_id, NOW.isoformat(), {}, [], {"sql/top-earner": (0.7, True)})  # a calibration
+    round_id = store.rounds.start((NOW - dt.timedelta(days=1)).isoformat(), 10, ["sql/top-earner"], {})
+    store.rounds.finish(round_id, NOW.isoformat(), {}, [], {"sql/top-earner": (0.7, True)})  # a calibration
     settings = sched.Settings(fuzz=False, interview_date=dt.date(2026, 4, 1))  # a readiness
     s = json.loads(to_json(compute(load_bank([FIXTURE_BANK]).questions, store, settings, NOW)))
     assert list(s) == ["empty", "reviews", "today", "streak", "heatmap", "heatmap_months", "retention_30d",

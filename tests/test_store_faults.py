@@ -24,13 +24,13 @@ def saved_home(tmp_path):
     """A home with two saved reviews: the recall card, then the numeric drill."""
     result = drill(tmp_path, "today", input=answers("It skips NULLs", "good", "1/6", ":quit"))
     assert result.exit_code == 0, result.output
-    assert len(Store(tmp_path).reviews()) == 2
+    assert len(Store(tmp_path).history.reviews()) == 2
     return tmp_path / "progress.sqlite3"
 
 
 def uids(home) -> list[str]:
     with Store(home) as store:
-        return [r.uid for r in store.reviews()]
+        return [r.uid for r in store.history.reviews()]
 
 
 def no_traceback(result) -> None:
@@ -67,12 +67,12 @@ def test_the_answer_that_was_not_saved_goes_back_to_the_editor(tmp_path, monkeyp
             drafts.append(draft)
             return "1/6" if len(drafts) == 1 else None
 
-    Store(tmp_path).set_setting("new-per-day", "10")
+    Store(tmp_path).settings.set("new-per-day", "10")
     with disk_full(monkeypatch), pytest.raises(StoreError, match="the disk is full"):
         Session(fixture_questions, Store(tmp_path), Remember(), sched.Settings(fuzz=False)).run(
             Queue([], ["probability/two-dice-seven"]))
     assert drafts == [None, "1/6"]
-    assert Store(tmp_path).reviews() == []
+    assert Store(tmp_path).history.reviews() == []
 
 
 @pytest.mark.parametrize("args", [("config", "new-per-day", "5"), ("mock", "--count", "1"), ("undo",),
@@ -199,7 +199,7 @@ def test_backups_are_made_before_the_first_write_of_each_day_and_rotate(tmp_path
     assert [p.name for p in kept] == ["progress-2026-01-04.sqlite3", "progress-2026-01-05.sqlite3",
                                       f"progress-{dt.date.today().isoformat()}.sqlite3"]
     assert all(repair.integrity(p) == "ok" for p in kept)
-    assert len(Store(path=kept[0]).reviews()) == 2
+    assert len(Store(path=kept[0]).history.reviews()) == 2
     assert (tmp_path / "backups").stat().st_mode & 0o077 == 0  # answers are private
 
 
