@@ -277,12 +277,11 @@ def list_(obj: Ctx, topic, tag, kind, difficulty, as_json: bool) -> None:
 def show(obj: Ctx, question: str, hints: bool, solution: bool, rows: str) -> None:
     """Show a drill: its prompt, and for SQL the tables with columns and a few rows."""
     from drills import render
-    from drills.session import ALL_ROWS
 
     if rows != "all" and not (rows.isdigit() and int(rows) > 0):
         raise click.BadParameter("give a number of rows, or 'all'", param_hint="--rows")
     q = _question(obj, question)
-    tables = kinds.of(q).tables(q, ALL_ROWS if rows == "all" else min(int(rows), ALL_ROWS))
+    tables = kinds.of(q).tables(q, kinds.ALL_ROWS if rows == "all" else min(int(rows), kinds.ALL_ROWS))
     render.question(q, tables, hints, solution)
 
 
@@ -427,14 +426,15 @@ def _ui(obj: Ctx):
 
 def _run_session(obj: Ctx, mode: str, build) -> None:
     from drills import cache
+    from drills.clock import utc_now
     from drills.judge import judge
-    from drills.session import Session, sql_tables, utc_now
+    from drills.session import Session
 
     questions = obj.load().questions
     store, settings = obj.store(), obj.settings()
     store.require_writable()
     queue, notes = build(questions, store, settings, utc_now())
-    tables = sql_tables(cache.folder("tables"))
+    tables = kinds.table_reader(cache.folder("tables"))
     Session(questions, store, _ui(obj), settings, mode=mode, tables=tables,
             judge=_judge_with_notice(judge)).run(queue, notes)
 
@@ -449,7 +449,7 @@ def today(obj: Ctx, topic: tuple[str, ...], tag: tuple[str, ...]) -> None:
     Without a terminal, answers come from standard input, each ended by a line '---';
     :hint, :run, :tables, :skip, :reveal and :quit work as the last line of an answer.
     """
-    from drills.session import build_today
+    from drills.queue import build_today
 
     def build(questions, store, settings, now):
         from drills.forecast import header
@@ -471,7 +471,7 @@ def today(obj: Ctx, topic: tuple[str, ...], tag: tuple[str, ...]) -> None:
 def cram(obj: Ctx, topic, tag, kind, count: int, seed: int | None) -> None:
     """Practise beyond what is due: weakest drills first. Logged as cram; the schedule is untouched."""
     from drills.catalog import select
-    from drills.session import build_cram
+    from drills.queue import build_cram
 
     def build(questions, store, settings, now):
         chosen = {q.id: q for q in select(questions.values(), topic or settings.topics, tag, kind)}
@@ -503,9 +503,9 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
     Ctrl-C pauses the round; `drill mock --resume` continues it."""
     from drills import cache, render
     from drills import mock as rounds
+    from drills.clock import iso, utc_now
     from drills.judge import judge
     from drills.report import RoundReport
-    from drills.session import iso, sql_tables, utc_now
 
     store = obj.store()
     if html and report_id is None:
@@ -564,7 +564,7 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
                                      {"seed": seed, "feedback": feedback, "topic": topic, "tag": tag})
     ui = _ui(obj)
     runner = rounds.MockRound(questions, store, ui, settings, round_id, judge=_judge_with_notice(judge),
-                              tables=sql_tables(cache.folder("tables")))
+                              tables=kinds.table_reader(cache.folder("tables")))
     try:
         report = runner.run()
     except KeyboardInterrupt:
@@ -581,7 +581,7 @@ def mock(obj: Ctx, minutes, count, topic, tag, difficulty, seed, feedback, resum
 def stats(obj: Ctx, as_json: bool, html: Path | None) -> None:
     """Reviews per day, streak, retention, the due forecast, and how each topic and tag is going."""
     from drills import render
-    from drills.session import utc_now
+    from drills.clock import utc_now
     from drills.stats import compute, to_json
 
     figures = compute(obj.load().questions, obj.store(), obj.settings(), utc_now())
@@ -612,7 +612,9 @@ def _write(path: Path, text: str) -> None:
 @click.pass_obj
 def due(obj: Ctx) -> None:
     """What is due today and on each of the next 7 days."""
-    from drills.session import build_today, forecast, utc_now
+    from drills.clock import utc_now
+    from drills.daily import forecast
+    from drills.queue import build_today
 
     questions = obj.load().questions
     store, settings = obj.store(), obj.settings()
@@ -644,7 +646,7 @@ def undo(obj: Ctx) -> None:
 @click.pass_obj
 def suspend(obj: Ctx, drill_id: str) -> None:
     """Keep a drill out of sessions until unsuspended."""
-    from drills.session import iso, utc_now
+    from drills.clock import iso, utc_now
 
     obj.load().get(drill_id) if drill_id not in obj.store().history.known_ids() else None
     changed = obj.store().history.suspend(drill_id, iso(utc_now()))
@@ -705,10 +707,10 @@ def export_(obj: Ctx, file: Path) -> None:
 def import_(obj: Ctx, file) -> None:
     """Merge progress exported by `drill export`; a review already here is never added twice."""
     from drills import exports
+    from drills.clock import utc_now
     from drills.days import cap_card
     from drills.errors import InputError
     from drills.render import plural
-    from drills.session import utc_now
     from drills.store import transfer
 
     data = exports.read(_text_of(file), _name_of(file))
@@ -732,7 +734,7 @@ def config(obj: Ctx, key: str | None, value: str | None, unset: bool) -> None:
     (1m 10m), new-per-day, reviews-per-day, rollover-hour (0-23), interview-date (YYYY-MM-DD),
     topics (the topics you drill: sql probability ...)."""
     from drills import scheduler as sched
-    from drills.session import utc_now
+    from drills.clock import utc_now
 
     store = obj.store()
     if key is None:
@@ -762,7 +764,7 @@ def config(obj: Ctx, key: str | None, value: str | None, unset: bool) -> None:
     settings = obj.settings()
     say(f"{key} = {sched.show_setting(key, settings)}")
     if key == "interview-date":
-        from drills.session import in_scope
+        from drills.queue import in_scope
 
         scope = in_scope(questions, settings.topics)
         cards, suspended = store.history.cards(), store.history.suspended()
@@ -786,7 +788,7 @@ def optimize(obj: Ctx, yes: bool, retention: bool, reset: bool) -> None:
     """
     from drills import optimizer, render
     from drills import scheduler as sched
-    from drills.session import iso, utc_now
+    from drills.clock import iso, utc_now
 
     store, settings = obj.store(), obj.settings()
     if reset + retention > 1:
@@ -830,7 +832,7 @@ def plan(obj: Ctx, topic: tuple[str, ...], minutes: float | None, as_json: bool)
     """Recall on the interview day per topic and tag, the minutes a day it takes, and what to
     leave out if the time is not there."""
     from drills import forecast, render
-    from drills.session import utc_now
+    from drills.clock import utc_now
 
     figures = forecast.plan(obj.load().questions, obj.store(), obj.settings(), utc_now(), topic, minutes)
     if as_json:

@@ -291,7 +291,7 @@ def simulate(drills: Sequence[Drill], parameters: Sequence[float], today: int, i
 
 def new_order(drills: Sequence[Drill], questions: Mapping[str, Question]) -> list[Drill]:
     """Seen drills, then unseen ones in the order `drill today` introduces them."""
-    from drills.session import interleave_new
+    from drills.queue import interleave_new
 
     unseen = {d.id: d for d in drills if d.stability is None}
     order = interleave_new([questions[d] for d in unseen])
@@ -304,7 +304,7 @@ def plan(questions: Mapping[str, Question], store: Store, settings: sched.Settin
          topics: Sequence[str] = (), budget: float | None = None) -> Plan:
     """The forecast for the interview date over `topics` (else the topics setting, else all)."""
     from drills.errors import DrillError
-    from drills.session import in_scope
+    from drills.queue import in_scope
 
     if settings.interview_date is None:
         raise DrillError("no interview date: set one with `drill config interview-date YYYY-MM-DD`")
@@ -400,7 +400,7 @@ def retention_curve(questions: Mapping[str, Question], store: Store, settings: s
                     now: dt.datetime) -> list[CurvePoint]:
     """Minutes a day and recall at the end, for each desired retention in CURVE: up to the
     interview, or a year ahead without one."""
-    from drills.session import in_scope
+    from drills.queue import in_scope
 
     today = days.drill_day(now, settings.rollover_hour)
     if settings.interview_date is not None and settings.interview_date <= today:

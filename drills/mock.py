@@ -12,10 +12,11 @@ from typing import Any, Protocol
 from drills import commands, kinds
 from drills import scheduler as sched
 from drills.catalog import select
+from drills.clock import Clock, iso, utc_now
 from drills.errors import BankError, DrillError, StoreError
 from drills.model import Question, Verdict
 from drills.report import NotAttempted, RoundReport, build
-from drills.session import Clock, Drilling, iso, utc_now
+from drills.session import Drilling
 from drills.store import Review, Schedule, Store
 
 UNSEEN_SHARE = 1 / 3

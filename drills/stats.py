@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from drills import days
 from drills import scheduler as sched
+from drills.clock import iso
+from drills.daily import forecast, streak
 from drills.model import Question
 from drills.scheduler import drill_day
-from drills.session import forecast, iso, streak
 from drills.store import Store
 
 if TYPE_CHECKING:

@@ -14,7 +14,8 @@ from typing import TextIO
 from drills import commands, kinds, render
 from drills import scheduler as sched
 from drills.model import Question
-from drills.session import Progress, Result, Summary
+from drills.queue import Progress
+from drills.session import Result, Summary
 
 END_OF_ANSWER = "---"
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
+from drills.clock import utc_now
 from drills.scheduler import drill_day
-from drills.session import utc_now
 from drills.store import Store
 
 from .test_cli_today import answers, drill

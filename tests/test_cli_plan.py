@@ -8,8 +8,8 @@ import json
 
 import pytest
 
+from drills.clock import utc_now
 from drills.scheduler import drill_day
-from drills.session import utc_now
 from drills.store import Store
 
 from .conftest import flat

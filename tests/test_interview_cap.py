@@ -9,9 +9,11 @@ import io
 import pytest
 
 from drills import scheduler as sched
+from drills.clock import utc_now
+from drills.queue import Queue
 from drills.render import console
 from drills.scheduler import drill_day
-from drills.session import Queue, Session, utc_now
+from drills.session import Session
 from drills.store import Store
 from drills.ui import PlainUI
 

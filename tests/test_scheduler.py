@@ -6,8 +6,8 @@ import pytest
 
 from drills import scheduler as sched
 from drills.model import Question
+from drills.queue import Queue, build_today, interleave_new
 from drills.scheduler import day_start, drill_day
-from drills.session import Queue, build_today, interleave_new
 from drills.store import Review, Store
 
 UTC = dt.timezone.utc
@@ -99,7 +99,7 @@ def test_the_shipped_bank_shares_new_drills_by_topic_size_and_opens_on_a_short_o
     from collections import Counter
 
     from drills.bank import bundled_bank, load_bank
-    from drills.session import day_order
+    from drills.queue import day_order
 
     questions = load_bank([bundled_bank()]).questions
     first_fifty = Counter(questions[d].topic for d in interleave_new(questions.values())[:50])

@@ -57,7 +57,8 @@ def test_a_full_disk_mid_session_says_not_saved_keeps_the_answer_and_exits_1(tmp
 def test_the_answer_that_was_not_saved_goes_back_to_the_editor(tmp_path, monkeypatch, fixture_questions):
     from drills import scheduler as sched
     from drills.errors import StoreError
-    from drills.session import Queue, Session
+    from drills.queue import Queue
+    from drills.session import Session
     from drills.ui import PlainUI
 
     drafts = []

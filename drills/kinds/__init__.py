@@ -11,14 +11,17 @@ their judges (and duckdb, the sandbox ...) only when asked to judge.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from drills.model import Question, Verdict
 
 NAMES = ("sql", "python", "numeric", "recall", "pandas")  # the registry's order: lists, docs and the schema
+ALL_ROWS = 10_000  # `:tables` and `drill show --rows all` show every row of a drill's tables, up to this many each
 
 
 class Kind:
@@ -97,6 +100,17 @@ def get(name: str) -> Kind:
 
 def of(question: Question) -> Kind:
     return get(question.kind)
+
+
+def table_reader(folder: Path | None) -> Callable[..., list]:
+    """The tables of a drill with their first `rows` rows, described once and cached in `folder`."""
+
+    def describe(q: Question, rows: int | None = None) -> list:
+        from drills.judge.sql import SHOW_ROWS
+
+        return of(q).tables(q, rows or SHOW_ROWS, folder) or []
+
+    return describe
 
 
 def all_kinds() -> list[Kind]:
