@@ -63,3 +63,17 @@ def test_version_does_not_import_the_judges():
             "print(sorted(m for m in ('duckdb', 'pandas', 'numpy', 'drills.judge.sql') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_listing_the_bank_leaves_the_sandbox_and_the_judges_unloaded(tmp_path):
+    """The bank's folders are hidden from answers from the start, without loading the sandbox."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from drills.cli import cli; "
+            f"r = CliRunner().invoke(cli, ['--home', {str(tmp_path)!r}, 'list']); assert r.exit_code == 0, r.output; "
+            "from drills.sandbox import hidden; assert any(p.endswith('questions') for p in hidden._protected); "
+            "print(sorted(m for m in ('duckdb', 'pandas', 'drills.judge.sql', 'drills.sandbox.client') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

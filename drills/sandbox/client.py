@@ -19,6 +19,7 @@ from pathlib import Path
 
 from drills.errors import DrillError
 
+from .hidden import _protected, hidden_paths, protect  # noqa: F401 - names the tests and callers use here
 from .protocol import pack_request
 from .report import Built, Run, parse, parse_built
 from .server import STARVED_FACTOR, STARVED_SLACK
@@ -237,7 +238,6 @@ _server: _Server | None = None
 _lock = threading.Lock()
 _layers: dict[str, dict] | None = None
 _notice_shown = False
-_protected: list[str] = []
 
 
 def _after_fork_in_child() -> None:
@@ -250,33 +250,6 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def protect(paths: list[Path] | list[str]) -> None:
-    """Never let a child read these folders (banks, the home), whatever the interpreter's layout.
-
-    Takes effect for servers started afterwards; call it before the first check.
-    """
-    for p in paths:
-        text = str(Path(p).expanduser().resolve())
-        if text not in _protected:
-            _protected.append(text)
-
-
-def hidden_paths() -> list[str]:
-    """Folders children must not read: drill's own code and bank, its home, the bank dirs."""
-    package = Path(__file__).resolve().parents[1]
-    out = [str(package), str(package.parent)]
-    try:
-        from drills import cache
-
-        out.append(str(cache.home()))
-    except Exception:  # noqa: BLE001 - the home is optional here; the view hides it anyway
-        pass
-    for entry in os.environ.get("DRILL_BANK", "").split(os.pathsep):
-        if entry:
-            out.append(str(Path(entry).expanduser().resolve()))
-    return out + _protected
 
 
 def shutdown() -> None:
