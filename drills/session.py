@@ -115,6 +115,7 @@ class Session(Drilling):
         super().__init__(questions, store, ui, settings, clock, judge, tables)
         self.mode = mode
         self.failures = store.history.failures()
+        self._cold: list[str] = []  # kinds whose judges are still to be started
         self.unsaved: StoreError | None = None  # the last review that could not be saved, if still so
 
     def run(self, queue: Queue, notes: Iterable[str] = ()) -> Summary:
@@ -122,8 +123,8 @@ class Session(Drilling):
         for note in summary.notes:
             self.ui.notice(note)
         skipped: set[str] = set()
-        for name in dict.fromkeys(self.questions[d].kind for d in [*queue.due, *queue.new]):
-            kinds.get(name).warm()
+        # the judges the queue needs start once the first drill is on the screen, while it is read
+        self._cold = list(dict.fromkeys(self.questions[d].kind for d in [*queue.due, *queue.new]))
         if not len(queue):
             summary.nothing_to_do = True
         try:
@@ -175,6 +176,8 @@ class Session(Drilling):
             self.ui.notice(f"Skipping {q.id}: the drill is broken ({exc}).")
             return None
         self.ui.show_question(q, tables, progress, leech)
+        while self._cold:
+            kinds.get(self._cold.pop(0)).warm()
         start = self.clock()
         hints = did_not_run = 0
         while True:  # `draft`: what the editor opens with next time, such as the text above a command

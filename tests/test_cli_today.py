@@ -236,3 +236,20 @@ def test_ctrl_c_again_and_again_while_a_session_ends_prints_nothing_stray(tmp_pa
     assert code in (0, 130), text
     for stray in ("Traceback", "Exception ignored", "RuntimeWarning", "Aborted!", "KeyboardInterrupt"):
         assert stray not in text, text[-2000:]
+
+
+def test_judges_start_once_the_first_drill_is_on_the_screen(tmp_path, monkeypatch):
+    # starting the SQL worker or the sandbox must not delay the first prompt
+    from drills import kinds
+    from drills.ui import PlainUI
+
+    events = []
+    for name in kinds.NAMES:
+        monkeypatch.setattr(type(kinds.get(name)), "warm", lambda self: events.append(f"warm {self.name}"))
+    shown = PlainUI.show_question
+    monkeypatch.setattr(PlainUI, "show_question", lambda self, q, *a: (events.append("shown"), shown(self, q, *a)))
+    result = drill(tmp_path, "today", input=":skip\n---\n:quit\n")
+    assert result.exit_code == 0, result.output
+    assert events[0] == "shown" and events.count("shown") == 2
+    assert {e for e in events[1:] if e != "shown"} == {"warm sql", "warm numeric", "warm recall"}
+    assert events.index("shown", 1) > max(i for i, e in enumerate(events) if e.startswith("warm"))
