@@ -65,7 +65,25 @@ def test_storage_order_is_not_an_answer(drill):
 def test_a_scalar_is_not_a_frame_and_a_list_is_refused(drill):
     assert judge(drill, answer("return 75.5")).outcome == "wrong"
     verdict = judge(drill, answer("return [1, 2]"))
-    assert verdict.outcome == "error" and "DataFrame" in verdict.message
+    assert verdict.outcome == "error"
+    assert verdict.message == ("On dataset 1 (as stored) it returned a list. Return a DataFrame, a Series or "
+                               "a single value.")
+
+
+def test_messages_say_what_to_change(drill):
+    # a key left in an unnamed index is not compared: say so
+    keyed = judge(drill, answer("""
+        out = emp.groupby("dept", dropna=False)["salary"].mean()
+        out.index.name = None
+        return out"""))
+    assert keyed.outcome == "wrong" and "Expected 2 columns (dept, avg_salary), got 1." in keyed.message
+    assert "Its index has no name, so it is not compared" in keyed.message
+    # a plain unnamed RangeIndex is no key: no such advice
+    dropped = judge(drill, answer('return emp[["salary"]]'))
+    assert dropped.outcome == "wrong" and "index" not in dropped.message
+    period = judge(drill, answer('return emp.assign(m=emp["hired"].dt.to_period("M"))[["dept", "m"]]'))
+    assert period.outcome == "error" and "it returned a cell of type Period" in period.message
+    assert ".dt.to_timestamp()" in period.message
 
 
 def test_missing_values_of_every_kind_are_equal(drill):

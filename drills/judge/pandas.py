@@ -259,8 +259,8 @@ def _value(v: Any) -> Any:
 def _check(question: Question, r: TestResult, want: Any, verdict: Any) -> Verdict | None:
     number = r.test + 1
     if r.kind == "unplain":
-        return verdict("error", f"On {describe(question, r.test)} it returned {r.what}. Return a DataFrame, "
-                       "a Series or a single value.", test=number)
+        return verdict("error", f"On {describe(question, r.test)} it returned {r.what}. {_unplain_advice(r.what)}",
+                       test=number)
     try:
         got, exp = reply(question, r.value), reply(question, want)
     except ValueError:
@@ -271,8 +271,32 @@ def _check(question: Question, r: TestResult, want: Any, verdict: Any) -> Verdic
     if found is None:
         return None
     message, details = found
+    if len(got[1]) < len(exp[1]) <= len(got[1]) + _unnamed_levels(r.value):
+        message += (" Its index has no name, so it is not compared: name it (`rename_axis`) or make it a "
+                     "column (`reset_index()`).")
     return verdict("wrong", f"On {describe(question, r.test)}: {message}", test=number, dataset=number,
                    **details)
+
+
+def _unplain_advice(what: str) -> str:
+    if what.startswith("a cell of type"):
+        return ("A cell must be a number, text, a boolean, a date or timestamp, or missing: convert that column "
+                "(a Period with `.dt.to_timestamp()`, say).")
+    if "cells" in what:
+        return "Return the result itself, not something that large."
+    return "Return a DataFrame, a Series or a single value."
+
+
+def _unnamed_levels(value: Any) -> int:
+    """How many levels of a returned frame's index have no name and are not the default 0, 1, 2, ..."""
+    if not (isinstance(value, tuple) and value and value[0] == "frame"):
+        return 0
+    _, _, names, index_rows, _ = value
+    count = 0
+    for level, name in enumerate(names):
+        values = [row[level] for row in index_rows]
+        count += name is None and values != list(range(len(values)))
+    return count
 
 
 def result_rows(question: Question, text: str, position: int) -> tuple[list, list] | None:

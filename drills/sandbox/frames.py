@@ -73,7 +73,7 @@ def result(value: object) -> tuple:
         return ("frame", columns, names, [[_cell(v) for v in r] for r in index_rows],
                 [[_cell(v) for v in r] for r in rows])
     if isinstance(value, (pd.Index, np.ndarray, list, tuple, set, dict, pd.api.extensions.ExtensionArray)):
-        raise TypeError(f"returned a {type(value).__name__}; return a DataFrame, a Series or a single value")
+        raise TypeError(f"a {type(value).__name__}")
     return ("scalar", _cell(value))
 
 
