@@ -105,3 +105,38 @@ def test_day_bounds_in_a_half_hour_zone(monkeypatch):
     finally:
         monkeypatch.setenv("TZ", "UTC")
         time.tzset()
+
+
+def test_due_counts_follow_drill_days_across_a_clock_change(tmp_path, monkeypatch):
+    """Berlin goes to summer time on 2026-03-29: that drill day is 23 hours long."""
+    import json
+    import time
+
+    from drills import daily
+    from drills.model import Question
+    from drills.store import Store
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        settings = sched.Settings(rollover_hour=4)
+        now = at(2026, 3, 28, 11)  # noon in Berlin, Saturday 28 March
+        store = Store(tmp_path)
+        due = {  # when each card is due, in UTC
+            "a/today": at(2026, 3, 28, 20),
+            "a/tomorrow": at(2026, 3, 29, 23),        # 01:00 on the 30th in Berlin: still the 29th's drill day
+            "a/day-after": at(2026, 3, 30, 2, 30),    # 04:30 on the 30th in Berlin: the 30th's drill day
+            "a/edge": at(2026, 3, 30, 2),             # 04:00 on the 30th: the 30th starts here
+        }
+        with store.transaction() as db:
+            for drill_id, when in due.items():
+                card = {"due": when.isoformat(), "state": 2}
+                db.execute("INSERT INTO cards (drill_id, card, due, updated_at) VALUES (?, ?, ?, ?)",
+                           (drill_id, json.dumps(card), when.isoformat(timespec="microseconds"), now.isoformat()))
+        questions = {d: Question(id=d, kind="recall", title=d, topic="a", prompt="p", solution="s") for d in due}
+        assert daily.due_tomorrow(store, questions, settings, now) == 2
+        assert daily.forecast(store, questions, settings, now, 3) == [
+            (dt.date(2026, 3, 28), 1), (dt.date(2026, 3, 29), 1), (dt.date(2026, 3, 30), 2)]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
