@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Do verdicts depend on how busy the machine is? The bank's Python drills, quiet and loaded.
+"""Do verdicts depend on how busy the machine is? The bank's sandboxed drills, quiet and loaded.
 
-    python bench/load_bench.py [--busy 4] [--only algorithms/two-sum ...] [--details]
+    python bench/load_bench.py [--busy 4] [--kind python|pandas ...] [--only algorithms/two-sum ...] [--details]
 
-Judges every Python drill's reference and listed wrong answers twice: on a quiet machine,
+Judges every Python (or `--kind`) drill's reference and listed wrong answers twice: on a quiet machine,
 then with `--busy` processes spinning (four on two cores by default). Prints JSON: how many
 verdicts changed between the two passes (the target is none), the wall time of each pass,
 and with --details each drill's reference CPU time against its limit and each wrong
@@ -49,10 +49,11 @@ def busy(n: int) -> list[subprocess.Popen]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--busy", type=int, default=4, help="spinning processes during the loaded pass")
-    parser.add_argument("--only", nargs="*", help="drill ids (default: every Python drill)")
+    parser.add_argument("--kind", nargs="*", default=["python"], help="drill kinds (default: python)")
+    parser.add_argument("--only", nargs="*", help="drill ids (default: every drill of those kinds)")
     parser.add_argument("--details", action="store_true", help="per-drill figures")
     args = parser.parse_args()
-    questions = [q for q in load_bank([bundled_bank()]).questions.values() if q.kind == "python"]
+    questions = [q for q in load_bank([bundled_bank()]).questions.values() if q.kind in args.kind]
     if args.only:
         questions = [q for q in questions if q.id in args.only]
     for q in questions:  # inputs and expected values, so both passes do the same work
