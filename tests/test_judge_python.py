@@ -103,6 +103,36 @@ def test_error_traceback_shows_only_the_answers_lines():
     assert trace.rstrip().endswith("IndexError: list index out of range")
 
 
+def test_a_deep_recursion_is_an_error_however_deep_its_traceback():
+    # describing a traceback of thousands of frames once cost the child more CPU time than a
+    # 0.25 s limit, so the verdict was "error" or "timeout" by how soon the judge looked
+    answer = ("import sys\n\ndef walk(i, n):\n    return 0 if i == n else 1 + walk(i + 1, n)\n\n"
+              "def two_sum(nums, target):\n    sys.setrecursionlimit(20_000)\n    return walk(0, 50_000)\n")
+    verdict = judge(question(time_limit=0.25), answer)
+    assert verdict.outcome == "error", verdict.message
+    assert "RecursionError" in verdict.message
+    trace = verdict.details["traceback"]
+    assert trace.count('line 4, in walk') == 3 and "[Previous line repeated" in trace
+    assert len(trace) < 2000
+
+
+def test_a_long_traceback_keeps_its_first_and_last_calls():
+    from drills.sandbox import child
+
+    source = "def a(n):\n    return b(n) if n < 150 else 1 / 0\n\ndef b(n):\n    return a(n + 1)\n"
+    child.linecache.cache[child.ANSWER_FILE] = (len(source), None, source.splitlines(True), child.ANSWER_FILE)
+    space: dict = {}
+    exec(compile(source, child.ANSWER_FILE, "exec"), space)
+    try:
+        space["a"](0)
+    except ZeroDivisionError as exc:
+        described = child.describe_exception(exc)
+    assert described["line"] == 2  # the innermost call, where it raised
+    trace = described["traceback"]
+    assert "more calls left out]" in trace and trace.count('File "answer.py"') == child.MAX_RUNS
+    assert trace.rstrip().endswith("ZeroDivisionError: division by zero")
+
+
 def test_syntax_error_names_the_line():
     verdict = judge(question(), "def two_sum(nums, target:\n    return []\n")
     assert verdict.outcome == "error"

@@ -29,8 +29,12 @@ import sys
 import time
 import traceback
 import types
+from typing import TYPE_CHECKING
 
 from . import frames, landlock, libc, limits, namespaces, packages, plain, seccomp
+
+if TYPE_CHECKING:
+    from typing import Any
 
 RESULT_FD = 3
 REQUEST_FD = 4
@@ -190,15 +194,56 @@ def _text(value: object, limit: int = 500) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+MAX_RUNS = 30  # frames (runs of one repeated line count once) a traceback keeps: the first 10, the last 20
+
+
+def _own_frames(tb) -> tuple[list[traceback.FrameSummary], list[str]]:
+    """The answer's frames of a traceback and their lines as Python prints them, in bounded time
+    however deep it is.
+
+    A RecursionError holds thousands of frames; reading and formatting each would cost the
+    child more CPU time than an answer's whole limit, time the answer would be charged with, so
+    the verdict would turn on how fast the judge noticed. Frames are walked without reading
+    sources, runs of the same line collapse into one (printed as Python does: three times,
+    then "[Previous line repeated N more times]"), and only the first and last runs are read."""
+    runs: list[list] = []  # [traceback entry, times]
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename == ANSWER_FILE:
+            if runs and runs[-1][0].tb_frame.f_code is code and runs[-1][0].tb_lineno == tb.tb_lineno:
+                runs[-1][1] += 1
+            else:
+                runs.append([tb, 1])
+        tb = tb.tb_next
+    left_out = max(0, len(runs) - MAX_RUNS)
+    if left_out:
+        runs = runs[:10] + runs[-(MAX_RUNS - 10):]
+    frames, lines = [], []
+    for number, (entry, times) in enumerate(runs):
+        code = entry.tb_frame.f_code
+        try:  # where in the line, for the ^^^ under it (Python 3.11 and later)
+            _, end_line, col, end_col = list(code.co_positions())[entry.tb_lasti // 2]
+            where: dict[str, Any] = {"end_lineno": end_line, "colno": col, "end_colno": end_col}
+            frame = traceback.FrameSummary(ANSWER_FILE, entry.tb_lineno, code.co_name, **where)
+        except (AttributeError, IndexError, ValueError, TypeError):
+            frame = traceback.FrameSummary(ANSWER_FILE, entry.tb_lineno, code.co_name)
+        frames.append(frame)
+        if left_out and number == 10:
+            lines.append(f"  [{left_out} more calls left out]\n")
+        text = traceback.StackSummary.from_list([frame]).format()
+        lines += text * min(times, 3)
+        if times > 3:
+            lines.append(f"  [Previous line repeated {times - 3} more times]\n")
+    return frames, lines
+
+
 def describe_exception(exc: BaseException) -> dict:
     """Type, message and a traceback trimmed to the answer's own frames."""
     name = plain.type_name(exc)
     lines: list[str] = []
     own: list = []
     try:
-        frames = traceback.extract_tb(exc.__traceback__)
-        own = traceback.StackSummary.from_list([f for f in frames if f.filename == ANSWER_FILE])
-        lines = own.format()
+        own, lines = _own_frames(exc.__traceback__)
         if isinstance(exc, SyntaxError) and exc.filename == ANSWER_FILE:
             lines += traceback.format_exception_only(type(exc), exc)
         else:
