@@ -70,6 +70,15 @@ def test_a_scalar_is_not_a_frame_and_a_list_is_refused(drill):
                                "a single value.")
 
 
+def test_a_result_too_large_to_be_an_answer_is_refused_before_it_is_read(drill):
+    huge = judge(drill, answer("""
+        import numpy as np
+        import pandas as pd
+        return pd.DataFrame(np.zeros((60_000, 2)))"""))
+    assert huge.outcome == "error"
+    assert "a DataFrame of more than 100000 cells" in huge.message and "that large" in huge.message
+
+
 def test_messages_say_what_to_change(drill):
     # a key left in an unnamed index is not compared: say so
     keyed = judge(drill, answer("""
