@@ -46,7 +46,9 @@ def judge(question: Question, answer: str) -> Verdict:
                           check=lambda r, want, verdict: _check(question, r, want, verdict),
                           describe=lambda i: describe(question, i))
     if verdict.outcome == "wrong" and "expected_rows" in verdict.details and explaining():
-        found = counterexample(question, answer, tests[verdict.details["test"] - 1])
+        index = verdict.details["test"] - 1
+        got = next(r.value for r in run.results if r.test == index)
+        found = counterexample(question, answer, tests[index], (expected[index], got))
         if found is not None:
             verdict = dataclasses.replace(verdict, details={**verdict.details, "counterexample": found})
     return verdict
@@ -164,20 +166,20 @@ COUNTEREXAMPLE_BUDGET = 1.0  # seconds of shrinking; the smallest set found by t
 BATCH = 16  # row subsets tried in one sandboxed run: a run's start costs more than a small subset
 
 
-def counterexample(question: Question, answer: str, test: dict) -> dict | None:
+def counterexample(question: Question, answer: str, test: dict, values: tuple[Any, Any]) -> dict | None:
     """The fewest rows of `test`'s tables on which the answer and the reference still differ,
     with both results, in the shape of the SQL judge's (Verdict.details["counterexample"]).
+    `values` are the reference's and the answer's results on the whole test, as judged.
 
     Delta debugging over the rows of every table, each batch of subsets tried in one run of the
-    reference and one of the answer, both sandboxed like any check; None when the answer and
-    the reference agree on the whole test after all (an answer that is not deterministic)."""
+    reference and one of the answer, both sandboxed like any check; None when the two values
+    do not differ after all."""
     deadline = time.monotonic() + COUNTEREXAMPLE_BUDGET
     tables = test["tables"]
     names = list(tables)
-    items = [(t, i) for t, name in enumerate(names) for i in range(len(tables[name]["values"][0]
-                                                                      if tables[name]["values"] else []))]
+    items = [(t, i) for t, name in enumerate(names) for i in range(_row_count(tables[name]))]
     rules = sqlcompare.Rules.of(question)
-    seen: dict[frozenset, tuple | None] = {}
+    seen: dict[frozenset, tuple | None] = {frozenset(items): _differ(question, rules, *values)}
 
     def subset(rows: list[tuple[int, int]]) -> dict:
         keep = [sorted(i for tt, i in rows if tt == t) for t in range(len(names))]
@@ -194,14 +196,14 @@ def counterexample(question: Question, answer: str, test: dict) -> dict | None:
             got = {r.test: r for r in _run(question, answer, tried, limit).results}
             reached = min(max(exp, default=-1), max(got, default=-1))  # a run stops at its first error
             for j, c in enumerate(todo[:reached + 1]):
-                seen[frozenset(c)] = _differ(question, rules, exp[j], got[j])
+                seen[frozenset(c)] = _differ(question, rules, _returned(exp[j]), _returned(got[j]))
             todo = todo[reached + 1:]
             if todo:  # the rest, from after the subset one of them failed on
                 seen[frozenset(todo[0])] = None
                 todo = todo[1:]
         return [seen.get(frozenset(c)) for c in candidates]
 
-    if outcomes([items])[0] is None:
+    if seen[frozenset(items)] is None:
         return None
     rows = shrinking.ddmin_batched(items, lambda cs: next((j for j, o in enumerate(outcomes(cs)) if o), None),
                                    deadline, BATCH)
@@ -211,17 +213,26 @@ def counterexample(question: Question, answer: str, test: dict) -> dict | None:
     shown = subset(rows)["tables"]
     return {"tables": {name: {"columns": t["columns"],
                               "rows": [[_shown(t["values"][c][r], t["types"][c]) for c in range(len(t["columns"]))]
-                                       for r in range(len(t["values"][0]) if t["values"] else 0)]}
+                                       for r in range(_row_count(t))]}
                        for name, t in shown.items()},
             "expected": sqlcompare.shown_result(exp_reply), "actual": sqlcompare.shown_result(got_reply)}
 
 
-def _differ(question: Question, rules: sqlcompare.Rules, exp: TestResult | None,
-            got: TestResult | None) -> tuple | None:
-    if exp is None or got is None or exp.kind != "value" or got.kind != "value":
+def _row_count(table: dict) -> int:
+    return len(table["values"][0]) if table["values"] else 0
+
+
+def _returned(result: TestResult) -> Any:
+    """What a run returned on one test, or None where it returned nothing (a result is a tuple)."""
+    return result.value if result.kind == "value" else None
+
+
+def _differ(question: Question, rules: sqlcompare.Rules, exp: Any, got: Any) -> tuple | None:
+    """(expected reply, actual reply) when two returned values differ under the drill's rules."""
+    if exp is None or got is None:
         return None
     try:
-        exp_reply, got_reply = reply(question, exp.value), reply(question, got.value)
+        exp_reply, got_reply = reply(question, exp), reply(question, got)
     except ValueError:
         return None
     return None if sqlcompare.same(rules, exp_reply, got_reply) else (exp_reply, got_reply)
