@@ -77,3 +77,15 @@ def test_listing_the_bank_leaves_the_sandbox_and_the_judges_unloaded(tmp_path):
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_sandbox_package_names_resolve_and_match_what_type_checkers_see():
+    import ast
+
+    from drills import sandbox
+
+    tree = ast.parse(Path(sandbox.__file__).read_text("utf-8"))
+    checked = {alias.asname for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1
+               for alias in node.names}
+    assert checked == set(sandbox.__all__)
+    assert all(getattr(sandbox, name) is not None for name in sandbox.__all__)

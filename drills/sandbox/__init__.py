@@ -15,22 +15,22 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from .client import (
-        DEFAULT_MEMORY_MB,
-        Encoded,
-        SandboxError,
-        build,
-        doctor,
-        isolation_notice,
-        run,
-        server_pid,
-        shutdown,
-        speed,
-        warm,
-    )
-    from .hidden import protect
-    from .report import Built, Run, TestResult
+if TYPE_CHECKING:  # the same names, for type checkers
+    from .client import DEFAULT_MEMORY_MB as DEFAULT_MEMORY_MB
+    from .client import Encoded as Encoded
+    from .client import SandboxError as SandboxError
+    from .client import build as build
+    from .client import doctor as doctor
+    from .client import isolation_notice as isolation_notice
+    from .client import run as run
+    from .client import server_pid as server_pid
+    from .client import shutdown as shutdown
+    from .client import speed as speed
+    from .client import warm as warm
+    from .hidden import protect as protect
+    from .report import Built as Built
+    from .report import Run as Run
+    from .report import TestResult as TestResult
 
 _WHERE = {
     **dict.fromkeys(("DEFAULT_MEMORY_MB", "Encoded", "SandboxError", "build", "doctor", "isolation_notice", "run",
@@ -38,24 +38,7 @@ _WHERE = {
     "protect": "hidden",
     **dict.fromkeys(("Built", "Run", "TestResult"), "report"),
 }
-
-__all__ = [
-    "DEFAULT_MEMORY_MB",
-    "Built",
-    "Encoded",
-    "Run",
-    "SandboxError",
-    "TestResult",
-    "build",
-    "doctor",
-    "isolation_notice",
-    "protect",
-    "run",
-    "server_pid",
-    "shutdown",
-    "speed",
-    "warm",
-]
+__all__ = sorted(_WHERE)
 
 
 def __getattr__(name: str) -> Any:
