@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from drills import days
 from drills import scheduler as sched
+from drills.clock import iso
 from drills.model import Question
 from drills.store import Store
 
@@ -216,8 +217,8 @@ def drills_of(store: Store, questions: Mapping[str, Question], rollover_hour: in
 
 def pace(store: Store, now: dt.datetime, rollover_hour: int) -> float | None:
     """Minutes a day spent answering over the last week (today included), or None without any."""
-    since = days.day_start(now, rollover_hour) - dt.timedelta(days=PACE_DAYS - 1)
-    total, n = store.history.time_since(since.isoformat(timespec="microseconds"), LONGEST_ANSWER_MS)
+    first = days.drill_day(now, rollover_hour) - dt.timedelta(days=PACE_DAYS - 1)
+    total, n = store.history.time_since(iso(days.start_of(first, rollover_hour)), LONGEST_ANSWER_MS)
     return total / 60000 / PACE_DAYS if n else None
 
 

@@ -140,3 +140,27 @@ def test_due_counts_follow_drill_days_across_a_clock_change(tmp_path, monkeypatc
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_the_weeks_pace_starts_at_a_drill_day_across_a_clock_change(tmp_path, monkeypatch):
+    """Summer time began on 2026-03-29 in Berlin: seven drill days before 2 April start at 04:00
+    CET on 27 March, not 24-hour steps back from today's start (an hour earlier)."""
+    import time
+
+    from drills import forecast
+    from drills.store import Review, Store
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        store = Store(tmp_path)
+        # 03:30 CET on 27 March: still the drill day of the 26th, outside the week
+        store.history.record(Review("a/x", at(2026, 3, 27, 2, 30).isoformat(timespec="microseconds"), 3, 3,
+                                    "correct", 60_000, "x", "today", "h"), None, None)
+        assert forecast.pace(store, at(2026, 4, 2, 10), 4) is None
+        store.history.record(Review("a/x", at(2026, 3, 27, 3, 30).isoformat(timespec="microseconds"), 3, 3,
+                                    "correct", 70_000, "x", "today", "h"), None, None)
+        assert forecast.pace(store, at(2026, 4, 2, 10), 4) == pytest.approx(70_000 / 60_000 / forecast.PACE_DAYS)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
