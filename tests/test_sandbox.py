@@ -21,7 +21,7 @@ import pytest
 from drills import sandbox
 from drills.judge import judge
 from drills.model import Question
-from drills.sandbox import client, report
+from drills.sandbox import client, hidden, report
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sandbox tests target Linux")
 
@@ -583,9 +583,9 @@ def test_the_banks_in_use_are_hidden_from_answers(tmp_path):
     result = CliRunner().invoke(cli, ["--home", str(tmp_path / "home"), "--no-builtin", "--bank", str(bank), "list"])
     assert result.exit_code == 0, result.output
     try:
-        assert str(bank.resolve()) in client.hidden_paths()
+        assert str(bank.resolve()) in hidden.hidden_paths()
     finally:
-        client._protected.remove(str(bank.resolve()))
+        hidden._protected.remove(str(bank.resolve()))
 
 
 def test_only_a_pandas_check_starts_a_server_that_preloads_pandas():

@@ -30,7 +30,7 @@ from drills.bank import bundled_bank
 from drills.judge import judge
 from drills.judge import python as pyjudge
 from drills.model import Question
-from drills.sandbox import client, report, server, view
+from drills.sandbox import client, hidden, report, server, view
 
 from .test_sandbox import GOOD, assert_no_stray_processes, check, drill, reduced_server
 
@@ -530,12 +530,12 @@ def test_a_layout_with_site_packages_under_the_standard_library(tmp_path):
     if probe.returncode != 0 or Path(probe.stdout.strip()).resolve() != prefix.resolve():
         pytest.skip(f"this interpreter does not relocate into a copied prefix: {probe.stdout}{probe.stderr}")
     # drill's own package, hidden by name, lies inside the site-packages hidden by the layout
-    client.protect([bank, site / "drills"])
+    hidden.protect([bank, site / "drills"])
     try:
         server_ = client._Server(executable=str(python))
     finally:
-        client._protected.remove(str(bank.resolve()))
-        client._protected.remove(str((site / "drills").resolve()))
+        hidden._protected.remove(str(bank.resolve()))
+        hidden._protected.remove(str((site / "drills").resolve()))
     try:
         targets = [str(site), str(site / "drills" / "questions" / "secret.yaml"), str(bank / "drill.yaml")]
         run = check(server_, _reader(targets), [1], time_limit=5.0)

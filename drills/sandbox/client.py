@@ -19,7 +19,7 @@ from pathlib import Path
 
 from drills.errors import DrillError
 
-from .hidden import _protected, hidden_paths, protect  # noqa: F401 - names the tests and callers use here
+from .hidden import hidden_paths
 from .protocol import pack_request
 from .report import Built, Run, parse, parse_built
 from .server import STARVED_FACTOR, STARVED_SLACK
